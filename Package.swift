@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Modules, each with one job; dependencies point one way:
+//   CShims/COpenSSL/CSQLite (system shims) <- HTTPCore (pure HTTP/1.1 parsing) <- TLS <- HTTPServer
+//   JSONSchema (pure, general validator)
+//   executables on top.
+let package = Package(
+    name: "Klagebro",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "klagebro", targets: ["klagebro"]),
+        .executable(name: "klagebro-echo", targets: ["klagebro-echo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite", path: "Sources/CSQLite",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]),
+        .target(name: "CShims", dependencies: ["COpenSSL"]),
+
+        // HTTP/1.1 messages, parser and serializer. Pure Swift, no C: fuzzable with plain swiftc.
+        .target(name: "HTTPCore"),
+        // TLS over the system OpenSSL: context, non-blocking session, peer identity.
+        .target(name: "TLS", dependencies: ["COpenSSL", "CShims"]),
+        // Sockets, the Dispatch event loop, connections, router, problem responses.
+        .target(name: "HTTPServer", dependencies: ["HTTPCore", "TLS", "CShims"]),
+        // A general JSON Schema draft 2020-12 validator and the exact JSON reader it needs.
+        .target(name: "JSONSchema"),
+
+        .executableTarget(
+            name: "klagebro",
+            dependencies: [
+                "HTTPServer", "JSONSchema",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "klagebro-echo", dependencies: ["HTTPServer"]),
+
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema"]),
+    ]
+)

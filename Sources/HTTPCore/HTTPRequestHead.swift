@@ -1,0 +1,50 @@
+/// How a request's body is delimited (RFC 9112 §6.3).
+public enum HTTPBodyFraming: Sendable, Equatable {
+    /// No body at all (no Content-Length, no Transfer-Encoding, or Content-Length: 0).
+    case none
+    /// Exactly this many bytes follow the head.
+    case contentLength(Int)
+    /// A chunked body follows; its size is known only at its end.
+    case chunked
+}
+
+/// A parsed request line and header section. Built only by `HTTPRequestParser`, so every value
+/// here has already passed the RFC 9112 syntax and framing checks.
+public struct HTTPRequestHead: Sendable, Equatable {
+    public var method: HTTPMethod
+    /// The request-target exactly as sent (origin-form `/path?query`, asterisk-form `*`, absolute-form).
+    public var target: String
+    public var version: HTTPVersion
+    public var headers: HTTPHeaders
+    public var framing: HTTPBodyFraming
+    /// Whether the connection may stay open after this exchange: HTTP/1.1 unless `Connection: close`,
+    /// HTTP/1.0 only with `Connection: keep-alive`.
+    public var keepAlive: Bool
+    /// The client sent `Expect: 100-continue` and waits for a 100 before sending its body.
+    public var expectsContinue: Bool
+
+    public init(
+        method: HTTPMethod, target: String, version: HTTPVersion, headers: HTTPHeaders,
+        framing: HTTPBodyFraming, keepAlive: Bool, expectsContinue: Bool
+    ) {
+        self.method = method
+        self.target = target
+        self.version = version
+        self.headers = headers
+        self.framing = framing
+        self.keepAlive = keepAlive
+        self.expectsContinue = expectsContinue
+    }
+
+    /// The path of an origin-form target, without the query (still percent-encoded).
+    public var path: Substring {
+        if let q = target.firstIndex(of: "?") { return target[..<q] }
+        return target[...]
+    }
+
+    /// The query of the target without the `?`, or nil.
+    public var query: Substring? {
+        guard let q = target.firstIndex(of: "?") else { return nil }
+        return target[target.index(after: q)...]
+    }
+}

@@ -1,0 +1,1 @@
+// JSON Schema module: filled in by its own change.

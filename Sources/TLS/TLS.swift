@@ -1,0 +1,1 @@
+// TLS module: filled in by its own change.

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Klagebro: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "klagebro",
+        abstract: "Case exchange for appeals on economic social assistance (NAV → Statsforvalter).",
+        subcommands: [Validate.self])
+}

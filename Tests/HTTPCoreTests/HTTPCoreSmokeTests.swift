@@ -1,0 +1,6 @@
+import XCTest
+@testable import HTTPCore
+
+final class HTTPCoreSmokeTests: XCTestCase {
+    func testModuleLoads() {}
+}

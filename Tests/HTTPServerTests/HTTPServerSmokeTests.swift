@@ -1,0 +1,6 @@
+import XCTest
+@testable import HTTPServer
+
+final class HTTPServerSmokeTests: XCTestCase {
+    func testModuleLoads() {}
+}

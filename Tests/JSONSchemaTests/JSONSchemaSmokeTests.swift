@@ -1,0 +1,6 @@
+import XCTest
+@testable import JSONSchema
+
+final class JSONSchemaSmokeTests: XCTestCase {
+    func testModuleLoads() {}
+}
