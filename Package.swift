@@ -39,7 +39,9 @@ let package = Package(
                 "HTTPServer", "JSONSchema",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .executableTarget(name: "klagebro-echo", dependencies: ["HTTPServer"]),
+        .executableTarget(
+            name: "klagebro-echo",
+            dependencies: ["HTTPServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),

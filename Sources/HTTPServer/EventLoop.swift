@@ -1,0 +1,86 @@
+import Dispatch
+import HTTPCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One serial Dispatch queue that owns a share of the connections, like an event loop: every
+/// read and write source of its connections fires on it, so a connection's state needs no lock.
+///
+/// It also owns the buffers its connections share. A connection receives into `receiveBuffer`
+/// and builds responses in `output`, and keeps bytes of its own only while a request or a
+/// response is incomplete. That is what keeps an idle keep-alive connection cheap.
+final class EventLoop: @unchecked Sendable {
+    // Invariant: every mutable property is touched only on `queue`.
+    let queue: DispatchQueue
+    let receiveBuffer: UnsafeMutableRawBufferPointer
+    var output: [UInt8] = []
+    private var connections: [ObjectIdentifier: HTTPConnection] = [:]
+    private var sweepTimer: DispatchSourceTimer?
+    private var dateSecond = -1
+    private var dateBytes: [UInt8] = []
+
+    private static let identityKey = DispatchSpecificKey<ObjectIdentifier>()
+
+    init(index: Int, receiveBufferSize: Int) {
+        queue = DispatchQueue(label: "http.loop.\(index)", qos: .userInitiated)
+        receiveBuffer = .allocate(byteCount: receiveBufferSize, alignment: 16)
+        output.reserveCapacity(16 * 1024)
+        queue.setSpecific(key: Self.identityKey, value: ObjectIdentifier(self))
+    }
+
+    deinit {
+        receiveBuffer.deallocate()
+    }
+
+    /// True when the caller runs on this loop's queue.
+    var isCurrent: Bool { DispatchQueue.getSpecific(key: Self.identityKey) == ObjectIdentifier(self) }
+
+    var connectionCount: Int { connections.count }
+
+    /// The Date field value, formatted once per second.
+    func currentDate() -> [UInt8] {
+        let now = time(nil)
+        if now != dateSecond {
+            dateSecond = now
+            dateBytes = HTTPDate.imfFixdate(secondsSince1970: now)
+        }
+        return dateBytes
+    }
+
+    func register(_ connection: HTTPConnection) {
+        connections[ObjectIdentifier(connection)] = connection
+    }
+
+    func unregister(_ connection: HTTPConnection) {
+        connections[ObjectIdentifier(connection)] = nil
+    }
+
+    /// Checks every connection's deadline on a coarse timer instead of one timer per connection:
+    /// ten thousand idle connections then cost one wake-up, not ten thousand timers.
+    func startSweeping(every interval: DispatchTimeInterval) {
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(50))
+        timer.setEventHandler { [unowned self] in
+            let now = DispatchTime.now().uptimeNanoseconds
+            for connection in connections.values { connection.checkDeadline(now: now) }
+        }
+        timer.resume()
+        sweepTimer = timer
+    }
+
+    func stopSweeping() {
+        sweepTimer?.cancel()
+        sweepTimer = nil
+    }
+
+    /// Graceful shutdown: idle connections close now, busy ones after their current response.
+    func drainConnections() {
+        for connection in Array(connections.values) { connection.drain() }
+    }
+
+    /// End of the grace period: whatever is still open is closed.
+    func closeAllConnections() {
+        for connection in Array(connections.values) { connection.abort() }
+    }
+}
