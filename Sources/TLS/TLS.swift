@@ -1,1 +1,0 @@
-// TLS module: filled in by its own change.

@@ -1,6 +1,0 @@
-import XCTest
-@testable import TLS
-
-final class TLSSmokeTests: XCTestCase {
-    func testModuleLoads() {}
-}
