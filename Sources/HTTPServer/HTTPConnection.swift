@@ -615,7 +615,6 @@ final class HTTPConnection: @unchecked Sendable {
         if peerClosedInput {
             teardown()
         } else {
-            readSuspended = true  // force a resume even if reading was paused for back-pressure
             resumeReadingForDrain()
         }
     }

@@ -41,8 +41,9 @@ struct Echo: ParsableCommand {
         }
         let server = try HTTPServer(configuration: configuration, handler: EchoHandler())
         let scheme = configuration.tls == nil ? "http" : "https"
+        let (log, host) = (configuration.log, configuration.host)
         server.runUntilSignalled {
-            configuration.log("klagebro-echo listening on \(scheme)://\(configuration.host):\(server.port)")
+            log("klagebro-echo listening on \(scheme)://\(host):\(server.port)")
         }
     }
 }

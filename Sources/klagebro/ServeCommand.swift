@@ -61,9 +61,9 @@ struct Serve: ParsableCommand {
         router.add(.get, "/health") { _, _ in health }
         let server = try HTTPServer(configuration: configuration, handler: router)
         let scheme = configuration.tls == nil ? "http" : "https"
-        let log = configuration.log
+        let (log, host, data) = (configuration.log, configuration.host, data)
         server.runUntilSignalled {
-            log("klagebro listening on \(scheme)://\(configuration.host):\(server.port) (data: \(data))")
+            log("klagebro listening on \(scheme)://\(host):\(server.port) (data: \(data))")
         }
     }
 }
