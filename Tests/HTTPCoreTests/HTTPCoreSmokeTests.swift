@@ -1,6 +1,0 @@
-import XCTest
-@testable import HTTPCore
-
-final class HTTPCoreSmokeTests: XCTestCase {
-    func testModuleLoads() {}
-}
