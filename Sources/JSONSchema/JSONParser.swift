@@ -1,0 +1,378 @@
+/// A strict RFC 8259 JSON reader for untrusted input.
+///
+/// Policy, chosen for safety and determinism:
+/// - invalid UTF-8, unescaped control characters and unpaired surrogate escapes are errors;
+/// - a duplicate key in an object is an error (`JSONParseError.Reason.duplicateKey`);
+/// - nesting is bounded (`Options.maxDepth`), so deep input cannot exhaust the stack;
+/// - numbers are kept exact (`JSONNumber`), never rounded through `Double`;
+/// - errors carry the byte offset, line and column.
+public struct JSONParser {
+    /// Limits for parsing.
+    public struct Options: Sendable {
+        /// Maximum nesting of arrays and objects (the top-level value is depth 1).
+        public var maxDepth: Int
+        public init(maxDepth: Int = 128) { self.maxDepth = maxDepth }
+    }
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private let options: Options
+    private var pos = 0
+    private var depth = 0
+    private var scratch: [UInt8] = []
+
+    init(bytes: UnsafeRawBufferPointer, options: Options) {
+        self.bytes = bytes.bindMemory(to: UInt8.self)
+        self.options = options
+    }
+
+    /// Parses one JSON document from raw bytes.
+    public static func parse(bytes: UnsafeRawBufferPointer, options: Options = .init()) throws(JSONParseError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes, options: options)
+        return try parser.parseDocument()
+    }
+
+    /// Parses one JSON document from a byte array.
+    public static func parse(bytes: [UInt8], options: Options = .init()) throws(JSONParseError) -> JSONValue {
+        let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeBytes { raw in
+            do throws(JSONParseError) { return .success(try parse(bytes: raw, options: options)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// Parses one JSON document from text.
+    public static func parse(text: String, options: Options = .init()) throws(JSONParseError) -> JSONValue {
+        try parse(bytes: Array(text.utf8), options: options)
+    }
+
+    mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+        skipWhitespace()
+        if pos >= bytes.count { throw error(bytes.isEmpty ? .emptyInput : .unexpectedEnd, at: pos) }
+        let value = try parseValue()
+        skipWhitespace()
+        if pos < bytes.count { throw error(.trailingData, at: pos) }
+        return value
+    }
+
+    // MARK: Errors
+
+    private func error(_ reason: JSONParseError.Reason, at offset: Int) -> JSONParseError {
+        var line = 1
+        var lineStart = 0
+        var i = 0
+        let end = min(offset, bytes.count)
+        while i < end {
+            if bytes[i] == 0x0A { line += 1; lineStart = i + 1 }
+            i += 1
+        }
+        return JSONParseError(reason: reason, offset: offset, line: line, column: offset - lineStart + 1)
+    }
+
+    private func unexpected(at p: Int) -> JSONParseError {
+        p >= bytes.count ? error(.unexpectedEnd, at: p) : error(.unexpectedByte(bytes[p]), at: p)
+    }
+
+    // MARK: Values
+
+    @inline(__always)
+    private mutating func skipWhitespace() {
+        while pos < bytes.count {
+            let b = bytes[pos]
+            if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { pos += 1 } else { return }
+        }
+    }
+
+    private mutating func parseValue() throws(JSONParseError) -> JSONValue {
+        guard pos < bytes.count else { throw error(.unexpectedEnd, at: pos) }
+        switch bytes[pos] {
+        case 0x22: return .string(try parseString())
+        case 0x7B: return try parseObject()
+        case 0x5B: return try parseArray()
+        case 0x74: try expectLiteral("true"); return .bool(true)
+        case 0x66: try expectLiteral("false"); return .bool(false)
+        case 0x6E: try expectLiteral("null"); return .null
+        case 0x2D, 0x30...0x39: return .number(try parseNumber())
+        default: throw unexpected(at: pos)
+        }
+    }
+
+    private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+        let n = literal.utf8CodeUnitCount
+        let p = literal.utf8Start
+        for i in 0..<n {
+            guard pos + i < bytes.count, bytes[pos + i] == p[i] else { throw unexpected(at: pos + i) }
+        }
+        pos += n
+    }
+
+    private mutating func enter() throws(JSONParseError) {
+        depth += 1
+        if depth > options.maxDepth { throw error(.tooDeep(limit: options.maxDepth), at: pos) }
+    }
+
+    private mutating func parseArray() throws(JSONParseError) -> JSONValue {
+        try enter()
+        pos += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if pos < bytes.count && bytes[pos] == 0x5D {
+            pos += 1
+            depth -= 1
+            return .array(elements)
+        }
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue())
+            skipWhitespace()
+            guard pos < bytes.count else { throw error(.unexpectedEnd, at: pos) }
+            let b = bytes[pos]
+            pos += 1
+            if b == 0x2C { continue }
+            if b == 0x5D { break }
+            throw error(.unexpectedByte(b), at: pos - 1)
+        }
+        depth -= 1
+        return .array(elements)
+    }
+
+    private mutating func parseObject() throws(JSONParseError) -> JSONValue {
+        try enter()
+        pos += 1
+        var keys: [String] = []
+        var values: [JSONValue] = []
+        var seen: Set<String>? = nil
+        skipWhitespace()
+        if pos < bytes.count && bytes[pos] == 0x7D {
+            pos += 1
+            depth -= 1
+            return .object(JSONObject(uniqueKeys: keys, values: values))
+        }
+        while true {
+            skipWhitespace()
+            guard pos < bytes.count, bytes[pos] == 0x22 else { throw unexpected(at: pos) }
+            let keyOffset = pos
+            let key = try parseString()
+            if var s = seen {
+                seen = nil
+                let inserted = s.insert(key).inserted
+                seen = s
+                if !inserted { throw error(.duplicateKey(key), at: keyOffset) }
+            } else {
+                if keys.contains(key) { throw error(.duplicateKey(key), at: keyOffset) }
+                if keys.count >= JSONObject.indexThreshold { seen = Set(keys + [key]) }
+            }
+            skipWhitespace()
+            guard pos < bytes.count, bytes[pos] == 0x3A else { throw unexpected(at: pos) }
+            pos += 1
+            skipWhitespace()
+            let value = try parseValue()
+            keys.append(key)
+            values.append(value)
+            skipWhitespace()
+            guard pos < bytes.count else { throw error(.unexpectedEnd, at: pos) }
+            let b = bytes[pos]
+            pos += 1
+            if b == 0x2C { continue }
+            if b == 0x7D { break }
+            throw error(.unexpectedByte(b), at: pos - 1)
+        }
+        depth -= 1
+        return .object(JSONObject(uniqueKeys: keys, values: values))
+    }
+
+    // MARK: Numbers
+
+    private mutating func parseNumber() throws(JSONParseError) -> JSONNumber {
+        let start = pos
+        var negative = false
+        if bytes[pos] == 0x2D { negative = true; pos += 1 }
+        let intStart = pos
+        guard pos < bytes.count, bytes[pos] >= 0x30 && bytes[pos] <= 0x39 else { throw error(.invalidNumber, at: start) }
+        if bytes[pos] == 0x30 {
+            pos += 1
+        } else {
+            while pos < bytes.count && bytes[pos] >= 0x30 && bytes[pos] <= 0x39 { pos += 1 }
+        }
+        let intEnd = pos
+        var fracStart = pos
+        var fracEnd = pos
+        if pos < bytes.count && bytes[pos] == 0x2E {
+            pos += 1
+            fracStart = pos
+            while pos < bytes.count && bytes[pos] >= 0x30 && bytes[pos] <= 0x39 { pos += 1 }
+            fracEnd = pos
+            if fracEnd == fracStart { throw error(.invalidNumber, at: start) }
+        }
+        var exponent = 0
+        if pos < bytes.count && (bytes[pos] == 0x65 || bytes[pos] == 0x45) {
+            pos += 1
+            var expNegative = false
+            if pos < bytes.count && (bytes[pos] == 0x2B || bytes[pos] == 0x2D) {
+                expNegative = bytes[pos] == 0x2D
+                pos += 1
+            }
+            let expStart = pos
+            while pos < bytes.count && bytes[pos] >= 0x30 && bytes[pos] <= 0x39 {
+                // Saturate: an exponent beyond a billion only matters for its sign.
+                if exponent < 1_000_000_000 { exponent = exponent * 10 + Int(bytes[pos] - 0x30) }
+                pos += 1
+            }
+            if pos == expStart { throw error(.invalidNumber, at: start) }
+            if expNegative { exponent = -exponent }
+        }
+        // Fast path: a plain integer of up to 18 digits.
+        if fracEnd == fracStart && exponent == 0 && intEnd - intStart <= 18 {
+            var m: UInt64 = 0
+            for i in intStart..<intEnd { m = m &* 10 &+ UInt64(bytes[i] &- 0x30) }
+            return JSONNumber(magnitude: m, negative: negative)
+        }
+        if fracEnd == fracStart {
+            return JSONNumber(negative: negative, digits: UnsafeBufferPointer(rebasing: bytes[intStart..<intEnd]), exponent: exponent)
+        }
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: bytes[intStart..<intEnd])
+        scratch.append(contentsOf: bytes[fracStart..<fracEnd])
+        let fracDigits = fracEnd - fracStart
+        return scratch.withUnsafeBufferPointer {
+            JSONNumber(negative: negative, digits: $0, exponent: exponent - fracDigits)
+        }
+    }
+
+    // MARK: Strings
+
+    private mutating func parseString() throws(JSONParseError) -> String {
+        pos += 1
+        let start = pos
+        // Fast path: no escapes.
+        while pos < bytes.count {
+            let b = bytes[pos]
+            if b == 0x22 {
+                let slice = UnsafeBufferPointer(rebasing: bytes[start..<pos])
+                pos += 1
+                if let s = String(validating: slice, as: UTF8.self) { return s }
+                throw error(.invalidUTF8, at: start + Self.firstInvalidUTF8(slice))
+            }
+            if b == 0x5C { break }
+            if b < 0x20 { throw error(.controlCharacterInString, at: pos) }
+            pos += 1
+        }
+        guard pos < bytes.count else { throw error(.unexpectedEnd, at: pos) }
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: bytes[start..<pos])
+        var scratchStartOffsets = start  // input offset of scratch[0], for UTF-8 error reporting
+        while pos < bytes.count {
+            let b = bytes[pos]
+            if b == 0x22 {
+                pos += 1
+                if let s = String(validating: scratch, as: UTF8.self) { return s }
+                // Report the first bad byte of the raw input for a precise location.
+                let raw = UnsafeBufferPointer(rebasing: bytes[scratchStartOffsets..<(pos - 1)])
+                scratchStartOffsets += Self.firstInvalidUTF8(raw)
+                throw error(.invalidUTF8, at: scratchStartOffsets)
+            }
+            if b < 0x20 { throw error(.controlCharacterInString, at: pos) }
+            if b != 0x5C {
+                scratch.append(b)
+                pos += 1
+                continue
+            }
+            let escapeStart = pos
+            pos += 1
+            guard pos < bytes.count else { throw error(.unexpectedEnd, at: pos) }
+            let e = bytes[pos]
+            pos += 1
+            switch e {
+            case 0x22: scratch.append(0x22)
+            case 0x5C: scratch.append(0x5C)
+            case 0x2F: scratch.append(0x2F)
+            case 0x62: scratch.append(0x08)
+            case 0x66: scratch.append(0x0C)
+            case 0x6E: scratch.append(0x0A)
+            case 0x72: scratch.append(0x0D)
+            case 0x74: scratch.append(0x09)
+            case 0x75:
+                var code = try parseHex4(escapeStart)
+                if code >= 0xD800 && code < 0xDC00 {
+                    guard pos + 1 < bytes.count, bytes[pos] == 0x5C, bytes[pos + 1] == 0x75 else {
+                        throw error(.loneSurrogate, at: escapeStart)
+                    }
+                    pos += 2
+                    let low = try parseHex4(escapeStart)
+                    guard low >= 0xDC00 && low < 0xE000 else { throw error(.loneSurrogate, at: escapeStart) }
+                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                } else if code >= 0xDC00 && code < 0xE000 {
+                    throw error(.loneSurrogate, at: escapeStart)
+                }
+                appendUTF8(code)
+            default:
+                throw error(.invalidEscape, at: escapeStart)
+            }
+        }
+        throw error(.unexpectedEnd, at: pos)
+    }
+
+    private mutating func parseHex4(_ escapeStart: Int) throws(JSONParseError) -> UInt32 {
+        guard pos + 4 <= bytes.count else { throw error(.invalidEscape, at: escapeStart) }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let c = bytes[pos]
+            let d: UInt32
+            switch c {
+            case 0x30...0x39: d = UInt32(c - 0x30)
+            case 0x41...0x46: d = UInt32(c - 0x41 + 10)
+            case 0x61...0x66: d = UInt32(c - 0x61 + 10)
+            default: throw error(.invalidEscape, at: escapeStart)
+            }
+            v = v << 4 | d
+            pos += 1
+        }
+        return v
+    }
+
+    private mutating func appendUTF8(_ code: UInt32) {
+        switch code {
+        case 0..<0x80:
+            scratch.append(UInt8(code))
+        case 0x80..<0x800:
+            scratch.append(UInt8(0xC0 | (code >> 6)))
+            scratch.append(UInt8(0x80 | (code & 0x3F)))
+        case 0x800..<0x10000:
+            scratch.append(UInt8(0xE0 | (code >> 12)))
+            scratch.append(UInt8(0x80 | ((code >> 6) & 0x3F)))
+            scratch.append(UInt8(0x80 | (code & 0x3F)))
+        default:
+            scratch.append(UInt8(0xF0 | (code >> 18)))
+            scratch.append(UInt8(0x80 | ((code >> 12) & 0x3F)))
+            scratch.append(UInt8(0x80 | ((code >> 6) & 0x3F)))
+            scratch.append(UInt8(0x80 | (code & 0x3F)))
+        }
+    }
+
+    /// Offset of the first byte that does not start a well-formed UTF-8 sequence.
+    static func firstInvalidUTF8(_ s: UnsafeBufferPointer<UInt8>) -> Int {
+        var i = 0
+        while i < s.count {
+            let b = s[i]
+            if b < 0x80 { i += 1; continue }
+            var need = 0
+            var lo: UInt8 = 0x80
+            var hi: UInt8 = 0xBF
+            switch b {
+            case 0xC2...0xDF: need = 1
+            case 0xE0: need = 2; lo = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: need = 2
+            case 0xED: need = 2; hi = 0x9F
+            case 0xF0: need = 3; lo = 0x90
+            case 0xF1...0xF3: need = 3
+            case 0xF4: need = 3; hi = 0x8F
+            default: return i
+            }
+            for k in 1...need {
+                guard i + k < s.count else { return i }
+                let c = s[i + k]
+                if k == 1 { if c < lo || c > hi { return i } } else if c < 0x80 || c > 0xBF { return i }
+            }
+            i += need + 1
+        }
+        return i
+    }
+}

@@ -1,1 +1,0 @@
-// JSON Schema module: filled in by its own change.

@@ -1,0 +1,524 @@
+/// One validation pass over an instance.
+///
+/// In the fast mode (`collecting == false`) it stops at the first failure and keeps no paths.
+/// In the collecting mode it keeps the instance path and the keyword path as stacks of
+/// components and turns them into JSON Pointers only when it records an error.
+struct SchemaEvaluator {
+    enum PathComponent {
+        case key(String)
+        case index(Int)
+    }
+
+    let schema: CompiledSchema
+    let maxErrors: Int
+    private(set) var collecting: Bool
+    private(set) var errors: [ValidationError] = []
+    private(set) var truncated = false
+    private var instancePath: [PathComponent] = []
+    private var keywordPath: [String] = []
+    private var scope: [SchemaResource] = []
+    private var depth = 0
+
+    init(schema: CompiledSchema, collecting: Bool, maxErrors: Int) {
+        self.schema = schema
+        self.collecting = collecting
+        self.maxErrors = maxErrors
+    }
+
+    // MARK: Errors
+
+    private mutating func report(_ node: SchemaNode, _ keyword: String, _ message: String) {
+        guard errors.count < maxErrors else { truncated = true; return }
+        var instance = ""
+        for c in instancePath {
+            switch c {
+            case .key(let k): instance += "/" + JSONPointer.escape(k)
+            case .index(let i): instance += "/" + String(i)
+            }
+        }
+        var kw = ""
+        for k in keywordPath { kw += "/" + JSONPointer.escape(k) }
+        if !keyword.isEmpty { kw += "/" + keyword }
+        let absolute = keyword.isEmpty ? node.absoluteLocation : node.absoluteLocation + "/" + keyword
+        errors.append(ValidationError(instanceLocation: instance, keywordLocation: kw, absoluteKeywordLocation: absolute,
+                                      keyword: keyword.isEmpty ? (node.booleanValue == false ? "false" : "") : keyword,
+                                      message: message))
+    }
+
+    // MARK: Descending
+
+    /// Evaluates a subschema against the same instance (an in-place applicator).
+    @inline(__always)
+    private mutating func inPlace(_ child: SchemaNode, _ value: JSONValue, _ ann: inout Annotations, _ track: Bool,
+                                  _ keyword: String, _ index: String? = nil) -> Bool {
+        if collecting {
+            keywordPath.append(keyword)
+            if let index { keywordPath.append(index) }
+        }
+        let ok = evaluate(child, value, &ann, track: track)
+        if collecting {
+            keywordPath.removeLast()
+            if index != nil { keywordPath.removeLast() }
+        }
+        return ok
+    }
+
+    /// Evaluates a subschema against a member of an object.
+    @inline(__always)
+    private mutating func member(_ child: SchemaNode, _ value: JSONValue, key: String, _ keyword: String, _ sub: String?) -> Bool {
+        if collecting {
+            instancePath.append(.key(key))
+            keywordPath.append(keyword)
+            if let sub { keywordPath.append(sub) }
+        }
+        var none = Annotations()
+        let ok = evaluate(child, value, &none, track: false)
+        if collecting {
+            instancePath.removeLast()
+            keywordPath.removeLast()
+            if sub != nil { keywordPath.removeLast() }
+        }
+        return ok
+    }
+
+    /// Evaluates a subschema against an item of an array.
+    @inline(__always)
+    private mutating func item(_ child: SchemaNode, _ value: JSONValue, index: Int, _ keyword: String, _ sub: String?) -> Bool {
+        if collecting {
+            instancePath.append(.index(index))
+            keywordPath.append(keyword)
+            if let sub { keywordPath.append(sub) }
+        }
+        var none = Annotations()
+        let ok = evaluate(child, value, &none, track: false)
+        if collecting {
+            instancePath.removeLast()
+            keywordPath.removeLast()
+            if sub != nil { keywordPath.removeLast() }
+        }
+        return ok
+    }
+
+    /// Evaluates without recording errors (for anyOf, oneOf, not, if, contains).
+    private mutating func quietly(_ child: SchemaNode, _ value: JSONValue, _ ann: inout Annotations, _ track: Bool) -> Bool {
+        let saved = collecting
+        collecting = false
+        let ok = evaluate(child, value, &ann, track: track)
+        collecting = saved
+        return ok
+    }
+
+    // MARK: Evaluation
+
+    static func typeMatches(_ mask: UInt8, _ value: JSONValue) -> Bool {
+        switch value {
+        case .null: return mask & TypeBits.null != 0
+        case .bool: return mask & TypeBits.boolean != 0
+        case .string: return mask & TypeBits.string != 0
+        case .object: return mask & TypeBits.object != 0
+        case .array: return mask & TypeBits.array != 0
+        case .number(let n): return mask & TypeBits.number != 0 || (mask & TypeBits.integer != 0 && n.isInteger)
+        }
+    }
+
+    static func typeName(_ value: JSONValue) -> String {
+        if case .number(let n) = value, n.isInteger { return "integer" }
+        return value.typeName
+    }
+
+    /// Evaluates `node` against `value`. With `track`, on success the evaluated properties and
+    /// items are added to `ann` (for an enclosing `unevaluated*`).
+    mutating func evaluate(_ node: SchemaNode, _ value: JSONValue, _ ann: inout Annotations, track: Bool) -> Bool {
+        if let b = node.booleanValue {
+            if b { return true }
+            if collecting { report(node, "", "no value is allowed here (schema false)") }
+            return false
+        }
+        depth += 1
+        defer { depth -= 1 }
+        if depth > schema.options.maxEvaluationDepth {
+            if collecting { report(node, "", "schema evaluation nested deeper than \(schema.options.maxEvaluationDepth) levels") }
+            return false
+        }
+        var pushedScope = false
+        if schema.usesDynamicScope, let r = node.resource, scope.last !== r {
+            scope.append(r)
+            pushedScope = true
+        }
+        defer { if pushedScope { scope.removeLast() } }
+
+        let local = track || node.needsAnnotations
+        var mine = Annotations()
+        var valid = true
+
+        if node.typeMask != 0 && !Self.typeMatches(node.typeMask, value) {
+            if !collecting { return false }
+            valid = false
+            let names = TypeBits.names(node.typeMask)
+            report(node, "type", "expected \(names.isEmpty ? "nothing" : names.joined(separator: " or ")), got \(Self.typeName(value))")
+        }
+        if let set = node.enumSet {
+            if !set.contains(value) {
+                if !collecting { return false }
+                valid = false
+                report(node, "enum", "value is not one of the allowed values")
+            }
+        } else if let values = node.enumValues {
+            if !values.contains(value) {
+                if !collecting { return false }
+                valid = false
+                report(node, "enum", "value is not one of the allowed values")
+            }
+        }
+        if let c = node.constValue, c != value {
+            if !collecting { return false }
+            valid = false
+            report(node, "const", "value must be \(JSONWriter.string(c, limit: 80))")
+        }
+
+        switch value {
+        case .number(let n) where node.hasNumberKeywords:
+            if !checkNumber(node, n) { if !collecting { return false }; valid = false }
+        case .string(let s) where node.hasStringKeywords:
+            if !checkString(node, s) { if !collecting { return false }; valid = false }
+        case .array(let a) where node.hasArrayKeywords:
+            if !checkArray(node, a, &mine, local) { if !collecting { return false }; valid = false }
+        case .object(let o) where node.hasObjectKeywords:
+            if !checkObject(node, o, &mine, local) { if !collecting { return false }; valid = false }
+        default:
+            break
+        }
+
+        if node.hasInPlaceApplicators {
+            if !checkApplicators(node, value, &mine, local) { if !collecting { return false }; valid = false }
+        }
+
+        if let unevaluated = node.unevaluatedProperties, case .object(let o) = value {
+            for i in 0..<o.count where !mine.isPropertyEvaluated(i) {
+                if !member(unevaluated, o.values[i], key: o.keys[i], "unevaluatedProperties", nil) {
+                    if !collecting { return false }
+                    valid = false
+                }
+                if local { mine.markProperty(i, count: o.count) }
+            }
+        }
+        if let unevaluated = node.unevaluatedItems, case .array(let a) = value {
+            for i in 0..<a.count where !mine.isItemEvaluated(i) {
+                if !item(unevaluated, a[i], index: i, "unevaluatedItems", nil) {
+                    if !collecting { return false }
+                    valid = false
+                }
+            }
+            mine.allItems = true
+        }
+
+        if track && valid { ann.merge(mine) }
+        return valid
+    }
+
+    private mutating func checkNumber(_ node: SchemaNode, _ n: JSONNumber) -> Bool {
+        var valid = true
+        if let m = node.minimum, JSONNumber.compare(n, m) < 0 {
+            if !collecting { return false }
+            valid = false
+            report(node, "minimum", "\(n) is less than the minimum \(m)")
+        }
+        if let m = node.maximum, JSONNumber.compare(n, m) > 0 {
+            if !collecting { return false }
+            valid = false
+            report(node, "maximum", "\(n) is greater than the maximum \(m)")
+        }
+        if let m = node.exclusiveMinimum, JSONNumber.compare(n, m) <= 0 {
+            if !collecting { return false }
+            valid = false
+            report(node, "exclusiveMinimum", "\(n) must be greater than \(m)")
+        }
+        if let m = node.exclusiveMaximum, JSONNumber.compare(n, m) >= 0 {
+            if !collecting { return false }
+            valid = false
+            report(node, "exclusiveMaximum", "\(n) must be less than \(m)")
+        }
+        if let m = node.multipleOf, !n.isMultiple(of: m) {
+            if !collecting { return false }
+            valid = false
+            report(node, "multipleOf", "\(n) is not a multiple of \(m)")
+        }
+        return valid
+    }
+
+    private mutating func checkString(_ node: SchemaNode, _ s: String) -> Bool {
+        var valid = true
+        if node.minLength != nil || node.maxLength != nil {
+            let bytes = s.utf8.count
+            // Code points never exceed UTF-8 bytes: skip the count when bytes already decide.
+            if let max = node.maxLength, bytes > max, s.unicodeScalars.count > max {
+                if !collecting { return false }
+                valid = false
+                report(node, "maxLength", "string is longer than \(max) characters")
+            }
+            if let min = node.minLength, min > 0, bytes < min || s.unicodeScalars.count < min {
+                if !collecting { return false }
+                valid = false
+                report(node, "minLength", "string is shorter than \(min) characters")
+            }
+        }
+        if let p = node.pattern, !p.matches(s) {
+            if !collecting { return false }
+            valid = false
+            report(node, "pattern", "string does not match the pattern \(p.pattern)")
+        }
+        if let f = node.format, !f.check(s) {
+            if !collecting { return false }
+            valid = false
+            report(node, "format", "string is not a valid \(node.formatName ?? f.rawValue)")
+        }
+        return valid
+    }
+
+    private mutating func checkArray(_ node: SchemaNode, _ a: [JSONValue], _ mine: inout Annotations, _ local: Bool) -> Bool {
+        var valid = true
+        if let min = node.minItems, a.count < min {
+            if !collecting { return false }
+            valid = false
+            report(node, "minItems", "array has fewer than \(min) items")
+        }
+        if let max = node.maxItems, a.count > max {
+            if !collecting { return false }
+            valid = false
+            report(node, "maxItems", "array has more than \(max) items")
+        }
+        if node.uniqueItems && a.count > 1, let (i, j) = Self.firstDuplicate(a) {
+            if !collecting { return false }
+            valid = false
+            report(node, "uniqueItems", "items \(i) and \(j) are equal")
+        }
+        let prefixCount = min(a.count, node.prefixItems.count)
+        for i in 0..<prefixCount {
+            if !item(node.prefixItems[i], a[i], index: i, "prefixItems", String(i)) {
+                if !collecting { return false }
+                valid = false
+            }
+        }
+        if local { mine.itemPrefix = max(mine.itemPrefix, prefixCount) }
+        if let items = node.items {
+            if a.count > node.prefixItems.count {
+                for i in node.prefixItems.count..<a.count {
+                    if !item(items, a[i], index: i, "items", nil) {
+                        if !collecting { return false }
+                        valid = false
+                    }
+                }
+            }
+            if local { mine.allItems = true }
+        }
+        if let contains = node.contains {
+            var matches = 0
+            let needed = node.minContains ?? 1
+            for i in 0..<a.count {
+                var none = Annotations()
+                if quietly(contains, a[i], &none, false) {
+                    matches += 1
+                    if local { mine.markItem(i, count: a.count) }
+                    // Without annotations or an upper bound, enough matches settle it.
+                    else if node.maxContains == nil && matches >= needed { break }
+                }
+            }
+            if matches < needed {
+                if !collecting { return false }
+                valid = false
+                if node.minContains == nil {
+                    report(node, "contains", "no item matches the contains schema")
+                } else {
+                    report(node, "minContains", "fewer than \(needed) items match the contains schema")
+                }
+            }
+            if let max = node.maxContains, matches > max {
+                if !collecting { return false }
+                valid = false
+                report(node, "maxContains", "more than \(max) items match the contains schema")
+            }
+        }
+        return valid
+    }
+
+    static func firstDuplicate(_ a: [JSONValue]) -> (Int, Int)? {
+        if a.count <= 16 {
+            for i in 0..<a.count {
+                for j in (i + 1)..<a.count where a[i] == a[j] { return (i, j) }
+            }
+            return nil
+        }
+        var seen = [JSONValue: Int](minimumCapacity: a.count)
+        for (j, v) in a.enumerated() {
+            if let i = seen.updateValue(j, forKey: v) { return (i, j) }
+        }
+        return nil
+    }
+
+    private mutating func checkObject(_ node: SchemaNode, _ o: JSONObject, _ mine: inout Annotations, _ local: Bool) -> Bool {
+        var valid = true
+        if let min = node.minProperties, o.count < min {
+            if !collecting { return false }
+            valid = false
+            report(node, "minProperties", "object has fewer than \(min) properties")
+        }
+        if let max = node.maxProperties, o.count > max {
+            if !collecting { return false }
+            valid = false
+            report(node, "maxProperties", "object has more than \(max) properties")
+        }
+        for name in node.required where o.indexOf(name) == nil {
+            if !collecting { return false }
+            valid = false
+            report(node, "required", "missing required property \"\(name)\"")
+        }
+        for (key, names) in node.dependentRequired where o.indexOf(key) != nil {
+            for name in names where o.indexOf(name) == nil {
+                if !collecting { return false }
+                valid = false
+                report(node, "dependentRequired", "property \"\(name)\" is required when \"\(key)\" is present")
+            }
+        }
+        if let names = node.propertyNames {
+            for key in o.keys {
+                if !member(names, .string(key), key: key, "propertyNames", nil) {
+                    if !collecting { return false }
+                    valid = false
+                }
+            }
+        }
+        let hasProperties = !node.properties.isEmpty
+        let hasPatterns = !node.patternProperties.isEmpty
+        if hasProperties || hasPatterns || node.additionalProperties != nil {
+            for i in 0..<o.count {
+                let key = o.keys[i]
+                let v = o.values[i]
+                var matched = false
+                if hasProperties, let child = node.properties[key] {
+                    matched = true
+                    if !member(child, v, key: key, "properties", key) {
+                        if !collecting { return false }
+                        valid = false
+                    }
+                }
+                if hasPatterns {
+                    for (regex, source, child) in node.patternProperties where regex.matches(key) {
+                        matched = true
+                        if !member(child, v, key: key, "patternProperties", source) {
+                            if !collecting { return false }
+                            valid = false
+                        }
+                    }
+                }
+                if !matched, let additional = node.additionalProperties {
+                    matched = true
+                    let before = errors.count
+                    if !member(additional, v, key: key, "additionalProperties", nil) {
+                        if !collecting { return false }
+                        valid = false
+                        if additional.booleanValue == false && errors.count > before {
+                            // The false schema's own error says nothing about which property; say it.
+                            errors.removeLast(errors.count - before)
+                            instancePath.append(.key(key))
+                            report(node, "additionalProperties", "property \"\(key)\" is not allowed")
+                            instancePath.removeLast()
+                        }
+                    }
+                }
+                if local && matched { mine.markProperty(i, count: o.count) }
+            }
+        }
+        for (key, child) in node.dependentSchemas where o.indexOf(key) != nil {
+            if !inPlace(child, .object(o), &mine, local, "dependentSchemas", key) {
+                if !collecting { return false }
+                valid = false
+            }
+        }
+        return valid
+    }
+
+    private mutating func checkApplicators(_ node: SchemaNode, _ value: JSONValue, _ mine: inout Annotations, _ local: Bool) -> Bool {
+        var valid = true
+        if let target = node.ref {
+            if !inPlace(target, value, &mine, local, "$ref") {
+                if !collecting { return false }
+                valid = false
+            }
+        }
+        if let dynamic = node.dynamicRef {
+            var target = dynamic.target
+            if let anchor = dynamic.anchor {
+                for resource in scope {
+                    if let found = resource.dynamicAnchors[anchor] { target = found.node; break }
+                }
+            }
+            if !inPlace(target, value, &mine, local, "$dynamicRef") {
+                if !collecting { return false }
+                valid = false
+            }
+        }
+        for (i, child) in node.allOf.enumerated() {
+            if !inPlace(child, value, &mine, local, "allOf", String(i)) {
+                if !collecting { return false }
+                valid = false
+            }
+        }
+        if !node.anyOf.isEmpty {
+            var any = false
+            for child in node.anyOf {
+                if quietly(child, value, &mine, local) {
+                    any = true
+                    if !local { break }
+                }
+            }
+            if !any {
+                if !collecting { return false }
+                valid = false
+                report(node, "anyOf", "value matches none of the anyOf schemas")
+            }
+        }
+        if !node.oneOf.isEmpty {
+            var passing: [Int] = []
+            var branch = Annotations()
+            for (i, child) in node.oneOf.enumerated() {
+                var candidate = Annotations()
+                if quietly(child, value, &candidate, local) {
+                    passing.append(i)
+                    branch = candidate
+                    if passing.count > 1 { break }
+                }
+            }
+            if passing.count != 1 {
+                if !collecting { return false }
+                valid = false
+                if passing.isEmpty {
+                    report(node, "oneOf", "value matches none of the oneOf schemas")
+                } else {
+                    report(node, "oneOf", "value matches more than one oneOf schema (\(passing[0]) and \(passing[1]))")
+                }
+            } else if local {
+                mine.merge(branch)
+            }
+        }
+        if let negated = node.not {
+            var none = Annotations()
+            if quietly(negated, value, &none, false) {
+                if !collecting { return false }
+                valid = false
+                report(node, "not", "value must not match the not schema")
+            }
+        }
+        if let condition = node.ifSchema {
+            if quietly(condition, value, &mine, local) {
+                if let then = node.thenSchema, !inPlace(then, value, &mine, local, "then") {
+                    if !collecting { return false }
+                    valid = false
+                }
+            } else if let otherwise = node.elseSchema, !inPlace(otherwise, value, &mine, local, "else") {
+                if !collecting { return false }
+                valid = false
+            }
+        }
+        return valid
+    }
+}
