@@ -8,7 +8,7 @@ public struct JSONObject: Sendable, Hashable {
 
     public private(set) var keys: [String]
     public private(set) var values: [JSONValue]
-    private var index: [String: Int]?
+    private var index: [ExactString: Int]?
 
     /// An empty object.
     public init() {
@@ -28,8 +28,8 @@ public struct JSONObject: Sendable, Hashable {
         self.keys = keys
         self.values = values
         if keys.count > Self.indexThreshold {
-            var idx = [String: Int](minimumCapacity: keys.count)
-            for (i, k) in keys.enumerated() { idx[k] = i }
+            var idx = [ExactString: Int](minimumCapacity: keys.count)
+            for (i, k) in keys.enumerated() { idx[ExactString(k)] = i }
             index = idx
         }
     }
@@ -39,8 +39,8 @@ public struct JSONObject: Sendable, Hashable {
 
     /// The position of a key in document order.
     public func indexOf(_ key: String) -> Int? {
-        if let index { return index[key] }
-        for i in keys.indices where keys[i] == key { return i }
+        if let index { return index[ExactString(key)] }
+        for i in keys.indices where keys[i].isExactlyEqual(to: key) { return i }
         return nil
     }
 
@@ -59,7 +59,7 @@ public struct JSONObject: Sendable, Hashable {
                 keys.append(key)
                 values.append(newValue)
                 if index != nil {
-                    index![key] = keys.count - 1
+                    index![ExactString(key)] = keys.count - 1
                 } else if keys.count > Self.indexThreshold {
                     rebuildIndex()
                 }
@@ -69,8 +69,8 @@ public struct JSONObject: Sendable, Hashable {
 
     private mutating func rebuildIndex() {
         guard keys.count > Self.indexThreshold else { index = nil; return }
-        var idx = [String: Int](minimumCapacity: keys.count)
-        for (i, k) in keys.enumerated() { idx[k] = i }
+        var idx = [ExactString: Int](minimumCapacity: keys.count)
+        for (i, k) in keys.enumerated() { idx[ExactString(k)] = i }
         index = idx
     }
 
@@ -91,7 +91,7 @@ public struct JSONObject: Sendable, Hashable {
         var combined = 0
         for i in keys.indices {
             var h = Hasher()
-            h.combine(keys[i])
+            keys[i].hashExactly(into: &h)
             h.combine(values[i])
             combined ^= h.finalize()
         }

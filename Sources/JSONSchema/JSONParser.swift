@@ -139,7 +139,7 @@ public struct JSONParser {
         pos += 1
         var keys: [String] = []
         var values: [JSONValue] = []
-        var seen: Set<String>? = nil
+        var seen: Set<ExactString>? = nil
         skipWhitespace()
         if pos < bytes.count && bytes[pos] == 0x7D {
             pos += 1
@@ -153,12 +153,12 @@ public struct JSONParser {
             let key = try parseString()
             if var s = seen {
                 seen = nil
-                let inserted = s.insert(key).inserted
+                let inserted = s.insert(ExactString(key)).inserted
                 seen = s
                 if !inserted { throw error(.duplicateKey(key), at: keyOffset) }
             } else {
-                if keys.contains(key) { throw error(.duplicateKey(key), at: keyOffset) }
-                if keys.count >= JSONObject.indexThreshold { seen = Set(keys + [key]) }
+                if keys.contains(where: { $0.isExactlyEqual(to: key) }) { throw error(.duplicateKey(key), at: keyOffset) }
+                if keys.count >= JSONObject.indexThreshold { seen = Set((keys + [key]).map(ExactString.init)) }
             }
             skipWhitespace()
             guard pos < bytes.count, bytes[pos] == 0x3A else { throw unexpected(at: pos) }

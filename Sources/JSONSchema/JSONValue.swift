@@ -36,6 +36,30 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
+    /// JSON equality: numbers by value, strings by code points, arrays in order, objects in any order.
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b
+        case (.string(let a), .string(let b)): return a.isExactlyEqual(to: b)
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)): return a == b
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0 as UInt8)
+        case .bool(let b): hasher.combine(1 as UInt8); hasher.combine(b)
+        case .number(let n): hasher.combine(2 as UInt8); hasher.combine(n)
+        case .string(let s): hasher.combine(3 as UInt8); s.hashExactly(into: &hasher)
+        case .array(let a): hasher.combine(4 as UInt8); hasher.combine(a)
+        case .object(let o): hasher.combine(5 as UInt8); hasher.combine(o)
+        }
+    }
+
     /// The object payload, or nil.
     public var objectValue: JSONObject? {
         if case .object(let o) = self { return o }

@@ -202,7 +202,8 @@ final class SchemaCompiler {
 
     private func fill(_ node: SchemaNode, _ o: JSONObject, _ loc: Location, _ base: String) throws(SchemaError) {
         let isResourceRoot = loc.pointer.isEmpty || o["$id"] != nil
-        if isResourceRoot { node.resource = resource(for: base) }
+        node.owner = resource(for: base)
+        if isResourceRoot { node.resource = node.owner }
         let dialect = dialect(for: base)
 
         if case .string(let ref)? = o["$ref"] {
@@ -231,7 +232,7 @@ final class SchemaCompiler {
 
         // Applicators.
         if case .object(let props)? = o["properties"] {
-            for key in props.keys { node.properties[key] = try child(loc, "properties", key) }
+            for key in props.keys { node.properties[ExactString(key)] = try child(loc, "properties", key) }
         }
         if case .object(let props)? = o["patternProperties"] {
             for key in props.keys {

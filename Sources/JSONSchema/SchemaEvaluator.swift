@@ -141,7 +141,7 @@ struct SchemaEvaluator {
             return false
         }
         var pushedScope = false
-        if schema.usesDynamicScope, let r = node.resource, scope.last !== r {
+        if schema.usesDynamicScope, let r = node.owner, scope.last !== r {
             scope.append(r)
             pushedScope = true
         }
@@ -394,7 +394,7 @@ struct SchemaEvaluator {
                 let key = o.keys[i]
                 let v = o.values[i]
                 var matched = false
-                if hasProperties, let child = node.properties[key] {
+                if hasProperties, let child = node.properties[ExactString(key)] {
                     matched = true
                     if !member(child, v, key: key, "properties", key) {
                         if !collecting { return false }

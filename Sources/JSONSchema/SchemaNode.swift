@@ -36,7 +36,7 @@ final class SchemaNode: @unchecked Sendable {
     var dependentRequired: [(String, [String])] = []
 
     // Applicator vocabulary.
-    var properties: [String: SchemaNode] = [:]
+    var properties: [ExactString: SchemaNode] = [:]
     var patternProperties: [(ECMARegex, String, SchemaNode)] = []
     var additionalProperties: SchemaNode?
     var propertyNames: SchemaNode?
@@ -60,6 +60,8 @@ final class SchemaNode: @unchecked Sendable {
 
     /// Set when this node starts a schema resource (it has `$id`, or is a document root).
     var resource: SchemaResource?
+    /// The resource this node belongs to (its dynamic scope entry when reached by a reference).
+    unowned(unsafe) var owner: SchemaResource?
 
     /// Quick flags, computed once compilation is done.
     var hasObjectKeywords = false
