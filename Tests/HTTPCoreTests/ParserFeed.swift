@@ -24,6 +24,8 @@ struct FeedResult {
     var leftover = 0
     /// Calls made to `parse`.
     var calls = 0
+    /// Each request's field lines: its head's, then its trailers'.
+    var messageFields: [[HTTPHeaders.Field]] = []
 
     var heads: [HTTPRequestHead] {
         events.compactMap { if case .head(let head) = $0 { head } else { nil } }
@@ -94,14 +96,20 @@ func feed(
         case .success(let (step, bodyBytes)):
             buffer.removeFirst(step.consumed)
             switch step.event {
-            case .head(let head)?: result.events.append(.head(head))
+            case .head(let head)?:
+                result.events.append(.head(head))
+                result.messageFields.append(head.headers.fields)
             case .body?:
                 if case .body(let previous)? = result.events.last {
                     result.events[result.events.count - 1] = .body(previous + bodyBytes!)
                 } else {
                     result.events.append(.body(bodyBytes!))
                 }
-            case .end?: result.events.append(.end)
+            case .end?:
+                result.events.append(.end)
+                if !result.messageFields.isEmpty {
+                    result.messageFields[result.messageFields.count - 1] += parser.trailers.fields
+                }
             case nil:
                 if step.consumed == 0 {
                     guard delivered < input.count else {
