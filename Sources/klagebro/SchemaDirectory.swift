@@ -54,6 +54,15 @@ struct SchemaDirectory {
     enum MessageTypeError: Error, CustomStringConvertible {
         case notAnObject, missingType, unknownType(String), missingVersion, invalidVersion(String)
 
+        /// Where in the message the problem is.
+        var instanceLocation: String {
+            switch self {
+            case .notAnObject: return ""
+            case .missingType, .unknownType: return "/meldingstype"
+            case .missingVersion, .invalidVersion: return "/version"
+            }
+        }
+
         var description: String {
             switch self {
             case .notAnObject: return "the message is not a JSON object"

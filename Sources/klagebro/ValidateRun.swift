@@ -75,14 +75,30 @@ struct ValidateRun {
             } else {
                 switch SchemaDirectory.schemaURI(for: instance) {
                 case .failure(let problem):
-                    stderr("\(path): \(problem)")
-                    reports.append(Self.report(path: path, problem: problem.description))
-                    status = 2
+                    // A parsable message that names no known schema is invalid, not unreadable.
+                    if status == 0 { status = 1 }
+                    if options.json {
+                        reports.append(Self.report(path: path, problem: problem.description, location: problem.instanceLocation))
+                    } else if !options.quiet {
+                        stdout("\(path): invalid (no schema)")
+                        stdout("  \(problem.instanceLocation.isEmpty ? "/" : problem.instanceLocation): \(problem)")
+                    }
                     continue
                 case .success(let uri):
                     if let cached = compiled[uri] {
                         schema = cached
                     } else {
+                        if registry.document(at: uri) == nil {
+                            if status == 0 { status = 1 }
+                            let problem = "no schema \(uri) for this meldingstype and major version"
+                            if options.json {
+                                reports.append(Self.report(path: path, problem: problem, location: "/version"))
+                            } else if !options.quiet {
+                                stdout("\(path): invalid (no schema)")
+                                stdout("  /version: \(problem)")
+                            }
+                            continue
+                        }
                         do {
                             schema = try registry.compile(uri: uri, options: schemaOptions)
                             compiled[uri] = schema
@@ -133,6 +149,15 @@ struct ValidateRun {
 
     static func report(path: String, problem: String) -> JSONValue {
         .object(JSONObject([("file", .string(path)), ("valid", .null), ("problem", .string(problem))]))
+    }
+
+    /// A message whose own type or version names no schema: invalid, with one located error.
+    static func report(path: String, problem: String, location: String) -> JSONValue {
+        let error = JSONValue.object(JSONObject([
+            ("instanceLocation", .string(location)), ("keywordLocation", .string("")),
+            ("keyword", .string(location == "/version" ? "version" : "meldingstype")), ("message", .string(problem)),
+        ]))
+        return .object(JSONObject([("file", .string(path)), ("valid", .bool(false)), ("errors", .array([error]))]))
     }
 
     static func report(path: String, schema: String, result: ValidationResult) -> JSONValue {
