@@ -207,6 +207,14 @@ final class HTTPConnection: @unchecked Sendable {
         requestSerial &+= 1
         headStartedAt = 0
         let hasBody = head.framing != .none
+        if head.method == .connect {
+            // This server never opens tunnels; a 2xx to CONNECT would turn the connection into one.
+            exchange = Exchange(head: head, sink: nil, collectLimit: 0, bodyAbandoned: true)
+            phase = .awaitingResponse
+            deliver(
+                ProblemResponse.make(status: .notImplemented, detail: "CONNECT is not supported."), serial: requestSerial)
+            return
+        }
         if let expectation = head.headers["Expect"], !expectation.equalsASCIICaseInsensitive("100-continue") {
             exchange = Exchange(head: head, sink: nil, collectLimit: 0, bodyAbandoned: hasBody)
             phase = .awaitingResponse

@@ -1,4 +1,5 @@
 import HTTPCore
+import Synchronization
 
 /// Routes requests by method and path pattern (`/api/v1/klagesaker/{id}`), answers 404 and
 /// 405 (with Allow) itself, and is the one place where thrown errors become RFC 9457 problem
@@ -32,6 +33,7 @@ public struct Router: HTTPHandler {
     }
 
     private var routes: [Route] = []
+    private let correlationIDs = CorrelationIDGenerator()
     /// The body handling of routes that do not name one.
     public var defaultBody: BodyHandling = .collect(maxBytes: 1024 * 1024)
     /// Receives every error that was not a `ProblemConvertible`, with its correlation id, before
@@ -64,7 +66,7 @@ public struct Router: HTTPHandler {
                 do {
                     return .stream(try makeSink(head, connection))
                 } catch {
-                    let correlationID = Self.correlationID(for: head)
+                    let correlationID = correlationID(for: head)
                     return .reject(respond(to: error, correlationID: correlationID))
                 }
             }
@@ -75,7 +77,7 @@ public struct Router: HTTPHandler {
     }
 
     public func handle(_ request: HTTPRequest, responder: HTTPResponder) {
-        let correlationID = Self.correlationID(for: request.head)
+        let correlationID = correlationID(for: request.head)
         switch match(request.head) {
         case .notFound:
             responder.respond(
@@ -143,27 +145,19 @@ public struct Router: HTTPHandler {
             extensions: problem.extensions, headers: problem.headers)
     }
 
-    /// The caller's `X-Correlation-ID` when it is a sane token, otherwise a new random one.
-    static func correlationID(for head: HTTPRequestHead) -> String {
+    /// The caller's `X-Correlation-ID` when it is a sane token, otherwise a new one.
+    func correlationID(for head: HTTPRequestHead) -> String {
         if let given = head.headers["X-Correlation-ID"], !given.isEmpty, given.utf8.count <= 64,
-            given.utf8.allSatisfy({ isCorrelationByte($0) })
+            given.utf8.allSatisfy({ Self.isCorrelationByte($0) })
         {
             return given
         }
-        var generator = SystemRandomNumberGenerator()
-        let high = generator.next() as UInt64
-        let low = generator.next() as UInt64
-        return hex(high) + hex(low)
+        return correlationIDs.next()
     }
 
     private static func isCorrelationByte(_ byte: UInt8) -> Bool {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
             || byte == 0x2D || byte == 0x5F || byte == 0x2E
-    }
-
-    private static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
     // MARK: Matching
@@ -191,6 +185,24 @@ public struct Router: HTTPHandler {
         allowed.append(.options)
         let list = allowed.map(\.rawValue).joined(separator: ", ")
         return head.method == .options ? .options(allowed: list) : .methodNotAllowed(allowed: list)
+    }
+}
+
+/// Correlation ids that are unique across restarts without a random draw per request: a random
+/// prefix chosen once, then a sequence number.
+final class CorrelationIDGenerator: Sendable {
+    private let prefix: String
+    private let sequence = Atomic<UInt64>(0)
+
+    init() {
+        var generator = SystemRandomNumberGenerator()
+        let random = generator.next() as UInt64
+        let digits = String(random, radix: 16)
+        prefix = String(repeating: "0", count: 16 - digits.count) + digits + "-"
+    }
+
+    func next() -> String {
+        prefix + String(sequence.add(1, ordering: .relaxed).newValue, radix: 16)
     }
 }
 
