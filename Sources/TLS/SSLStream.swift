@@ -85,6 +85,17 @@ struct SSLStream {
         ERR_clear_error()
     }
 
+    /// Frees the SSL. A connection that ended without a fatal error — including one closed on an
+    /// idle timeout without close_notify — is first marked as shut down, as nginx does: otherwise
+    /// SSL_free treats it as broken and evicts its session from the server's cache, and TLS 1.2
+    /// clients could no longer resume by session ID. Fatal errors evict the session themselves.
+    func free() {
+        if mayShutdown && SSL_is_init_finished(ssl) == 1 {
+            SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN)
+        }
+        SSL_free(ssl)
+    }
+
     var hasBufferedPlaintext: Bool { SSL_pending(ssl) > 0 }
 
     var protocolVersion: String { String(cString: SSL_get_version(ssl)) }
@@ -111,8 +122,8 @@ struct SSLStream {
             return .failed
         case SSL_ERROR_SSL:
             mayShutdown = false
-            // OpenSSL 3 reports EOF without close_notify as this error (unless
-            // SSL_OP_IGNORE_UNEXPECTED_EOF, which we do not set so the two stay distinguishable here).
+            // Without SSL_OP_IGNORE_UNEXPECTED_EOF (the server context sets it, the client's does
+            // not), OpenSSL 3 reports EOF without close_notify as this error.
             let code = ERR_peek_last_error()
             if kb_ERR_GET_LIB(code) == ERR_LIB_SSL && kb_ERR_GET_REASON(code) == SSL_R_UNEXPECTED_EOF_WHILE_READING {
                 ERR_clear_error()

@@ -18,8 +18,10 @@ public final class TLSClientContext: @unchecked Sendable {
     ///     verification of the server (tests only).
     ///   - certificateChainPath, privateKeyPath: the client certificate to present, if any.
     ///   - maximumVersion: the highest protocol version offered.
+    ///   - offersSessionTickets: false makes TLS 1.2 resumption use session IDs, i.e. the
+    ///     server's session cache, instead of tickets.
     public init(trustedCAPath: String?, certificateChainPath: String? = nil, privateKeyPath: String? = nil,
-                maximumVersion: ProtocolVersion = .tls13) throws(TLSError) {
+                maximumVersion: ProtocolVersion = .tls13, offersSessionTickets: Bool = true) throws(TLSError) {
         ERR_clear_error()
         guard let context = SSL_CTX_new(TLS_client_method()) else { throw TLSError("SSL_CTX_new") }
         func fail(_ operation: String) -> TLSError {
@@ -32,7 +34,11 @@ public final class TLSClientContext: @unchecked Sendable {
             throw fail("setting protocol versions")
         }
         _ = kb_SSL_CTX_set_mode(
-            context, Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER))
+            context,
+            Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS))
+        if !offersSessionTickets {
+            _ = SSL_CTX_set_options(context, kb_SSL_OP_NO_TICKET())
+        }
         if let trustedCAPath {
             guard SSL_CTX_load_verify_locations(context, trustedCAPath, nil) == 1 else {
                 throw fail("loading trusted CAs \(trustedCAPath)")
@@ -98,7 +104,7 @@ public final class TLSClientSession {
     }
 
     deinit {
-        SSL_free(stream.ssl)
+        stream.free()
     }
 
     public func handshake() -> TLSSession.HandshakeResult { stream.handshake() }

@@ -34,9 +34,13 @@ public final class TLSContext: @unchecked Sendable {
               kb_SSL_CTX_set_max_proto_version(context, TLS1_3_VERSION) == 1 else {
             throw fail("setting protocol versions TLSv1.2...TLSv1.3")
         }
+        // IGNORE_UNEXPECTED_EOF: a client that closes without close_notify (most do) reads as a
+        // clean close instead of a fatal error that would also evict its session from the cache.
+        // HTTP/1.1 requests are length-delimited, so close_notify adds no truncation protection here.
         _ = SSL_CTX_set_options(
             context,
-            kb_SSL_OP_NO_COMPRESSION() | kb_SSL_OP_NO_RENEGOTIATION() | kb_SSL_OP_CIPHER_SERVER_PREFERENCE())
+            kb_SSL_OP_NO_COMPRESSION() | kb_SSL_OP_NO_RENEGOTIATION() | kb_SSL_OP_CIPHER_SERVER_PREFERENCE()
+                | kb_SSL_OP_IGNORE_UNEXPECTED_EOF())
         // Partial writes: SSL_write returns after each record, so a large write cannot stall the
         // connection's queue. Moving buffer: a retried write may come from a different address
         // (the caller's buffer may have been reallocated), as long as the bytes are the same.

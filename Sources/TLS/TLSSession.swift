@@ -57,7 +57,7 @@ public final class TLSSession {
     }
 
     deinit {
-        SSL_free(stream.ssl)
+        stream.free()
     }
 
     public func handshake() -> HandshakeResult { stream.handshake() }

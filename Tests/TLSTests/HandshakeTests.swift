@@ -153,9 +153,53 @@ final class HandshakeTests: TLSTestCase {
         try assertResumption(maximumVersion: .tls12)
     }
 
-    private func assertResumption(maximumVersion: TLSClientContext.ProtocolVersion) throws {
+    /// Without tickets, TLS 1.2 resumes by session ID from the server's session cache.
+    func testSessionResumptionTLS12FromServerSessionCache() throws {
         let context = try serverContext()
-        let client = try clientContext("client-seid2", maximumVersion: maximumVersion)
+        let pki = try pki()
+        let client = try TLSClientContext(
+            trustedCAPath: pki.path("ca.crt"), certificateChainPath: pki.path("client-serialnumber.crt"),
+            privateKeyPath: pki.path("client-serialnumber.key"), maximumVersion: .tls12, offersSessionTickets: false)
+        XCTAssertEqual(context.cachedSessionCount, 0)
+        try assertResumption(server: context, client: client, organizationNumber: "123456785")
+        XCTAssertEqual(context.cachedSessionCount, 1)
+    }
+
+    /// A connection freed without close_notify (idle timeout, client that just closes) keeps its
+    /// session in the cache; one whose handshake failed does not add one.
+    func testSessionSurvivesConnectionsClosedWithoutCloseNotify() throws {
+        let context = try serverContext()
+        let pki = try pki()
+        let client = try TLSClientContext(
+            trustedCAPath: pki.path("ca.crt"), certificateChainPath: pki.path("client-serialnumber.crt"),
+            privateKeyPath: pki.path("client-serialnumber.key"), maximumVersion: .tls12, offersSessionTickets: false)
+        do {
+            let connection = try connect(nil, server: context, clientContext: client)
+            XCTAssertTrue(connection.serverCompleted, "\(connection.outcome.server)")
+            connection.pair.close(connection.pair.clientFD)  // the client vanishes
+            let (result, _) = readUntilResult(connection.server, fd: connection.pair.serverFD)
+            guard case .closed = result else { return XCTFail("server read \(result)") }
+        }
+        do {
+            let connection = try connect(nil, server: context, clientContext: client)
+            XCTAssertTrue(connection.serverCompleted, "\(connection.outcome.server)")
+            // freed while idle, as on a keep-alive timeout
+        }
+        XCTAssertEqual(context.cachedSessionCount, 2)
+        do {
+            let rogue = try connect("client-rogue", maximumVersion: .tls12, server: context)
+            XCTAssertNotNil(rogue.serverError)
+        }
+        XCTAssertEqual(context.cachedSessionCount, 2)
+    }
+
+    private func assertResumption(maximumVersion: TLSClientContext.ProtocolVersion) throws {
+        try assertResumption(server: serverContext(), client: clientContext("client-seid2", maximumVersion: maximumVersion),
+                             organizationNumber: "987654325")
+    }
+
+    private func assertResumption(server context: TLSContext, client: TLSClientContext,
+                                  organizationNumber: String) throws {
         let first = try connect(nil, server: context, clientContext: client)
         XCTAssertTrue(first.serverCompleted, "\(first.outcome.server)")
         XCTAssertFalse(first.server.sessionReused)
@@ -170,6 +214,6 @@ final class HandshakeTests: TLSTestCase {
         XCTAssertTrue(second.serverCompleted, "\(second.outcome.server)")
         XCTAssertTrue(second.server.sessionReused)
         XCTAssertTrue(second.client.sessionReused)
-        XCTAssertEqual(second.server.peerIdentity?.organizationNumber, "987654325")
+        XCTAssertEqual(second.server.peerIdentity?.organizationNumber, organizationNumber)
     }
 }

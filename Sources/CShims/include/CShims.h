@@ -39,6 +39,7 @@ uint64_t kb_SSL_OP_NO_COMPRESSION(void);
 uint64_t kb_SSL_OP_NO_RENEGOTIATION(void);
 uint64_t kb_SSL_OP_CIPHER_SERVER_PREFERENCE(void);
 uint64_t kb_SSL_OP_NO_TICKET(void);
+uint64_t kb_SSL_OP_IGNORE_UNEXPECTED_EOF(void);
 /// XN_FLAG_RFC2253 without ASN1_STRFLGS_ESC_MSB: one-line RFC 2253 with UTF-8 left readable
 /// (control characters and RFC 2253 specials are still escaped).
 unsigned long kb_XN_FLAG_RFC2253_UTF8(void);
