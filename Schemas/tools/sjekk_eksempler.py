@@ -14,6 +14,7 @@ Tall leses som Decimal, slik at multipleOf 0.01 regnes eksakt (binære flyttall 
 falske feil, f.eks. for 1234.56).
 """
 import json
+import re
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +33,30 @@ def load(path):
 
 def pointer(parts):
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def located_errors(errors):
+    """Yields (instanceLocation, keyword, message) for each error, the way the 2020-12 output
+    format and klagebro validate place them. Python jsonschema reports additionalProperties and
+    unevaluatedProperties on the object; the standard reports them on each property that is
+    not allowed (the false subschema applies to that property's value), so they are split here."""
+    for e in errors:
+        base = pointer(e.absolute_path)
+        keyword = str(e.absolute_schema_path[-1]) if e.absolute_schema_path else ""
+        if e.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(e.instance, dict):
+            if e.validator == "additionalProperties":
+                known = set(e.schema.get("properties", {}))
+                patterns = list(e.schema.get("patternProperties", {}))
+                names = [k for k in e.instance if k not in known
+                         and not any(re.search(p, k) for p in patterns)]
+            else:
+                inside = e.message[e.message.rfind("("):]
+                names = [k for k in re.findall(r"'((?:[^'\\]|\\.)*)'", inside) if k in e.instance]
+            if names:
+                for k in names:
+                    yield base + pointer([k]), keyword, f"feltet {k!r} er ikke lov her"
+                continue
+        yield base, keyword, e.message
 
 
 def build():
@@ -77,19 +102,19 @@ def main():
         counts.setdefault(folder_type, {"valid": 0, "invalid": 0})
         counts[folder_type][kind] = counts[folder_type].get(kind, 0) + 1
         if kind == "valid":
-            for e in errors:
-                failures.append(f"{rel}: uventet feil {pointer(e.absolute_path)!r} "
-                                f"{e.validator}: {e.message}")
+            for loc, keyword, msg in located_errors(errors):
+                failures.append(f"{rel}: uventet feil {loc!r} {keyword}: {msg}")
         elif kind == "invalid":
             seen_invalid.add(rel)
             want = expected.get(rel)
             if want is None:
                 failures.append(f"{rel}: mangler i expected-errors.json")
                 continue
-            got = [(pointer(e.absolute_path), e.absolute_schema_path[-1]) for e in errors]
+            located = list(located_errors(errors))
+            got = [(loc, keyword) for loc, keyword, _ in located]
             if got != [(want["instanceLocation"], want["keyword"])]:
                 failures.append(f"{rel}: ventet {want['instanceLocation']!r} {want['keyword']}, "
-                                f"fikk {got} " + "; ".join(e.message[:120] for e in errors))
+                                f"fikk {got} " + "; ".join(m[:120] for _, _, m in located))
         else:
             failures.append(f"{rel}: ukjent mappe {kind!r} (valid eller invalid)")
     for rel in sorted(set(expected) - seen_invalid):

@@ -15,6 +15,7 @@ Krever jsonschema >= 4.18. Kontrollsifre og andre semantiske regler sjekkes ikke
 """
 import argparse
 import json
+import re
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +33,30 @@ def load(path):
 
 def pointer(parts):
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def located_errors(errors):
+    """Yields (instanceLocation, keyword, message) for each error, the way the 2020-12 output
+    format and klagebro validate place them. Python jsonschema reports additionalProperties and
+    unevaluatedProperties on the object; the standard reports them on each property that is
+    not allowed (the false subschema applies to that property's value), so they are split here."""
+    for e in errors:
+        base = pointer(e.absolute_path)
+        keyword = str(e.absolute_schema_path[-1]) if e.absolute_schema_path else ""
+        if e.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(e.instance, dict):
+            if e.validator == "additionalProperties":
+                known = set(e.schema.get("properties", {}))
+                patterns = list(e.schema.get("patternProperties", {}))
+                names = [k for k in e.instance if k not in known
+                         and not any(re.search(p, k) for p in patterns)]
+            else:
+                inside = e.message[e.message.rfind("("):]
+                names = [k for k in re.findall(r"'((?:[^'\\]|\\.)*)'", inside) if k in e.instance]
+            if names:
+                for k in names:
+                    yield base + pointer([k]), keyword, f"feltet {k!r} er ikke lov her"
+                continue
+        yield base, keyword, e.message
 
 
 def main(argv):
@@ -81,10 +106,8 @@ def main(argv):
             "fil": name,
             "skjema": schemas[schema_name].get("$id", schema_name),
             "gyldig": not errors,
-            "feil": [{"instanceLocation": pointer(e.absolute_path),
-                      "keywordLocation": pointer(e.absolute_schema_path),
-                      "keyword": str(e.absolute_schema_path[-1]) if e.absolute_schema_path else "",
-                      "melding": e.message} for e in errors],
+            "feil": [{"instanceLocation": loc, "keyword": keyword, "melding": msg}
+                     for loc, keyword, msg in located_errors(errors)],
         })
         if errors:
             worst = 1
