@@ -54,7 +54,7 @@ struct ChunkedBodyDecoder: Sendable {
                 return .body(i..<(i + n))
 
             case .trailers:
-                return try scanTrailers(p, count: count)
+                return try scanTrailers(p, count: count, limits: limits)
 
             default:
                 guard i < count else { return .needMore(i) }
@@ -162,7 +162,16 @@ struct ChunkedBodyDecoder: Sendable {
         }
     }
 
-    private mutating func scanTrailers(_ p: UnsafePointer<UInt8>, count: Int) throws(HTTPParseError) -> Outcome {
+    private mutating func scanTrailers(
+        _ p: UnsafePointer<UInt8>, count: Int, limits: HTTPLimits
+    ) throws(HTTPParseError) -> Outcome {
+        if trailerScanner.scanOffset > count {
+            // The caller broke the contract (fewer bytes than it was told to keep): start the
+            // section over rather than read out of bounds.
+            trailerScanner = HTTPFieldSectionScanner(
+                sectionStart: 0, maxBytes: limits.maxHeaderBytes, maxCount: limits.maxHeaderCount)
+            trailerSpans.removeAll(keepingCapacity: true)
+        }
         while true {
             switch try trailerScanner.next(p, count: count) {
             case .field(let span):

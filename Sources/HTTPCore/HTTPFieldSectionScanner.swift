@@ -46,6 +46,9 @@ struct HTTPFieldSectionScanner: Sendable {
         self.maxCount = maxCount
     }
 
+    /// How far the scan got: the caller's next buffer must hold at least this many bytes.
+    var scanOffset: Int { scan }
+
     /// Shifts every stored offset after the caller dropped `delta` bytes from the buffer's front
     /// (all of them before `sectionStart`).
     mutating func rebase(by delta: Int) {

@@ -28,8 +28,12 @@ struct RequestHeadScan: Sendable {
     var connectionKeepAlive = false
     var expectContinue = false
 
+    /// How many bytes the scan has examined, request line and fields.
+    var examined: Int { state == .fields ? fields.scanOffset : scan }
+
     mutating func reset() {
-        var spans = self.spans
+        var spans: [HTTPFieldSpan] = []
+        swap(&spans, &self.spans)
         spans.removeAll(keepingCapacity: true)
         self = RequestHeadScan()
         self.spans = spans
@@ -44,7 +48,7 @@ extension HTTPRequestParser {
 
     mutating func parseHead(_ p: UnsafePointer<UInt8>, count: Int) throws(HTTPParseError) -> Step {
         typealias B = HTTPByteClass
-        if head.scan > count {
+        if head.examined > count {
             // The caller broke the contract (dropped bytes it had not been told to drop). Start over
             // rather than read out of bounds.
             head.reset()

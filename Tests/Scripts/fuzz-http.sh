@@ -15,7 +15,7 @@ corpus=$out/corpus-http
 artifacts=$out/artifacts-http
 mkdir -p "$out" "$corpus" "$artifacts"
 
-swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name HTTPParserFuzz \
+swiftc -sanitize=fuzzer,address -parse-as-library -O -wmo -g -module-name HTTPParserFuzz \
     Sources/HTTPCore/*.swift Tests/Fuzz/HTTPParserFuzz.swift -o "$out/fuzz-http" 2> "$out/fuzz-http-build.log" || {
     cat "$out/fuzz-http-build.log" >&2
     exit 1
