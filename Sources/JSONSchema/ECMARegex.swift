@@ -39,6 +39,8 @@ public struct ECMARegex: Sendable {
         var s = string
         return s.withUTF8 { buf in
             var vm = RegexMachine(program: program, input: buf)
+            // Linear patterns need a few steps per byte; the budget only stops runaway backtracking.
+            vm.budget = 1_000_000 + 16 * buf.count
             return vm.search()
         }
     }

@@ -319,7 +319,7 @@ enum FormatCheck {
             let end = afterSlashes.firstIndex(of: 0x2F) ?? afterSlashes.endIndex
             var authority = afterSlashes[..<end]
             path = afterSlashes[end...]
-            if let at = authority.lastIndex(of: 0x40) {
+            if let at = authority.firstIndex(of: 0x40) {
                 guard validPart(authority[..<at], extra: []) else { return false }
                 authority = authority[(at + 1)...]
             }

@@ -126,7 +126,7 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible, Comparabl
         let digits = String(decoding: significandDigits, as: UTF8.self)
         let sign = isNegative ? "-" : ""
         let n = digits.count
-        if exponent >= 0 && exponent + n <= 21 {
+        if exponent >= 0 && exponent <= 20 {
             return sign + digits + String(repeating: "0", count: exponent)
         }
         if exponent < 0 && -exponent < n {

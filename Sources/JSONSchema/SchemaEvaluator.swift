@@ -45,6 +45,31 @@ struct SchemaEvaluator {
                                       message: message))
     }
 
+    /// A `false` subschema failed: name the keyword that applied it and the member it refused.
+    private mutating func reportFalseSchema(_ node: SchemaNode) {
+        let containers: Set<String> = ["properties", "patternProperties", "dependentSchemas", "prefixItems",
+                                       "allOf", "anyOf", "oneOf", "$defs"]
+        var keyword = "false"
+        if let last = keywordPath.last {
+            keyword = keywordPath.count >= 2 && containers.contains(keywordPath[keywordPath.count - 2])
+                ? keywordPath[keywordPath.count - 2] : last
+        }
+        let message: String
+        switch instancePath.last {
+        case .key(let k)?: message = "property \"\(k)\" is not allowed here (\(keyword))"
+        case .index(let i)?: message = "item \(i) is not allowed here (\(keyword))"
+        case nil: message = "no value is allowed here (schema false)"
+        }
+        guard errors.count < maxErrors else { truncated = true; return }
+        let before = errors.count
+        report(node, "", message)
+        if errors.count > before {
+            let e = errors.removeLast()
+            errors.append(ValidationError(instanceLocation: e.instanceLocation, keywordLocation: e.keywordLocation,
+                                          absoluteKeywordLocation: e.absoluteKeywordLocation, keyword: keyword, message: message))
+        }
+    }
+
     // MARK: Descending
 
     /// Evaluates a subschema against the same instance (an in-place applicator).
@@ -131,7 +156,7 @@ struct SchemaEvaluator {
     mutating func evaluate(_ node: SchemaNode, _ value: JSONValue, _ ann: inout Annotations, track: Bool) -> Bool {
         if let b = node.booleanValue {
             if b { return true }
-            if collecting { report(node, "", "no value is allowed here (schema false)") }
+            if collecting { reportFalseSchema(node) }
             return false
         }
         depth += 1
@@ -412,17 +437,9 @@ struct SchemaEvaluator {
                 }
                 if !matched, let additional = node.additionalProperties {
                     matched = true
-                    let before = errors.count
                     if !member(additional, v, key: key, "additionalProperties", nil) {
                         if !collecting { return false }
                         valid = false
-                        if additional.booleanValue == false && errors.count > before {
-                            // The false schema's own error says nothing about which property; say it.
-                            errors.removeLast(errors.count - before)
-                            instancePath.append(.key(key))
-                            report(node, "additionalProperties", "property \"\(key)\" is not allowed")
-                            instancePath.removeLast()
-                        }
                     }
                 }
                 if local && matched { mine.markProperty(i, count: o.count) }

@@ -1,0 +1,87 @@
+import XCTest
+@testable import JSONSchema
+
+final class JSONParserTests: XCTestCase {
+    func testParsesEveryKindOfValue() throws {
+        let v = try parse(#" {"a": [1, -2.5e3, true, false, null, "x\u00e9\n"], "b": {}} "#)
+        XCTAssertEqual(v["a"], .array([.number(JSONNumber(1)), .number(JSONNumber(magnitude: 25, negative: true, exponent: 2)),
+                                       .bool(true), .bool(false), .null, .string("xé\n")]))
+        XCTAssertEqual(v["b"], .object(JSONObject()))
+    }
+
+    func testNumbersKeepTheirJSONMeaning() throws {
+        XCTAssertEqual(try parse("1.0"), try parse("1"))
+        XCTAssertEqual(try parse("100"), try parse("1e2"))
+        XCTAssertEqual(try parse("-0"), try parse("0"))
+        // Beyond 2^53 a Double would merge these two.
+        XCTAssertNotEqual(try parse("9007199254740993"), try parse("9007199254740992"))
+        XCTAssertNotEqual(try parse("123456789012345678901234567890"), try parse("123456789012345678901234567891"))
+        guard case .number(let n) = try parse("0.1") else { return XCTFail("not a number") }
+        XCTAssertEqual(n.description, "0.1")
+        XCTAssertFalse(n.isInteger)
+        guard case .number(let big) = try parse("1e400") else { return XCTFail("not a number") }
+        XCTAssertTrue(big.isInteger)
+    }
+
+    func testRefusesDuplicateKeysWithTheirOffset() {
+        XCTAssertThrowsError(try parse(#"{"a": 1, "a": 2}"#)) { error in
+            let e = error as! JSONParseError
+            XCTAssertEqual(e.reason, .duplicateKey("a"))
+            XCTAssertEqual(e.offset, 9)
+        }
+        // Canonically equivalent but different code points are different keys.
+        XCTAssertNoThrow(try parse("{\"\u{e9}\": 1, \"e\u{301}\": 2}"))
+    }
+
+    func testBoundsNesting() {
+        let deep = String(repeating: "[", count: 200) + String(repeating: "]", count: 200)
+        XCTAssertThrowsError(try JSONParser.parse(text: deep, options: .init(maxDepth: 128))) { error in
+            XCTAssertEqual((error as! JSONParseError).reason, .tooDeep(limit: 128))
+        }
+        XCTAssertNoThrow(try JSONParser.parse(text: deep, options: .init(maxDepth: 200)))
+    }
+
+    func testRefusesInvalidUTF8AtItsOffset() {
+        let bytes: [UInt8] = Array(#"{"k": "ab"#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
+        XCTAssertThrowsError(try JSONParser.parse(bytes: bytes)) { error in
+            let e = error as! JSONParseError
+            XCTAssertEqual(e.reason, .invalidUTF8)
+            XCTAssertEqual(e.offset, 9)
+        }
+        // Overlong encoding of "/" and an encoded surrogate are not UTF-8 either.
+        XCTAssertThrowsError(try JSONParser.parse(bytes: [0x22, 0xC0, 0xAF, 0x22]))
+        XCTAssertThrowsError(try JSONParser.parse(bytes: [0x22, 0xED, 0xA0, 0x80, 0x22]))
+    }
+
+    func testReportsLineAndColumn() {
+        XCTAssertThrowsError(try parse("{\n  \"a\": 1,\n  \"b\": tru\n}")) { error in
+            let e = error as! JSONParseError
+            XCTAssertEqual(e.line, 3)
+            XCTAssertEqual(e.column, 11)
+        }
+    }
+
+    func testRefusesMalformedText() {
+        for text in ["", " ", "01", "1.", ".5", "-", "+1", "1e", "[1,]", "{\"a\":1,}", "{'a':1}", "\"\u{01}\"",
+                     "\"\\x\"", "\"\\ud800\"", "\"\\udc00x\"", "[1] 2", "nul", "\"abc"] {
+            XCTAssertThrowsError(try parse(text), "accepted \(text.debugDescription)")
+        }
+    }
+
+    func testDecodesSurrogatePairs() throws {
+        XCTAssertEqual(try parse(#""\ud83d\ude00""#), .string("😀"))
+    }
+
+    func testHugeFlatInputDoesNotRecurse() throws {
+        let n = 200_000
+        let text = "[" + Array(repeating: "1", count: n).joined(separator: ",") + "]"
+        XCTAssertEqual(try parse(text).arrayValue?.count, n)
+        let long = "\"" + String(repeating: "a", count: 1_000_000) + "\""
+        XCTAssertEqual(try parse(long).stringValue?.utf8.count, 1_000_000)
+    }
+
+    func testWriterRoundTrips() throws {
+        let text = #"{"a":[1,2.5,"x\"y\n",null,true],"b":{"c":12345678901234567890123}}"#
+        XCTAssertEqual(JSONWriter.string(try parse(text)), text)
+    }
+}

@@ -1,6 +1,0 @@
-import XCTest
-@testable import JSONSchema
-
-final class JSONSchemaSmokeTests: XCTestCase {
-    func testModuleLoads() {}
-}

@@ -1,0 +1,96 @@
+import Foundation
+import XCTest
+@testable import JSONSchema
+
+final class ValidationErrorTests: XCTestCase {
+    func testErrorsCarryInstanceAndKeywordLocations() throws {
+        let schema = try compile(##"""
+            {"$id": "https://example.test/person.json",
+             "type": "object", "required": ["name", "age"],
+             "properties": {
+               "name": {"type": "string", "minLength": 2},
+               "tags": {"type": "array", "items": {"$ref": "#/$defs/tag"}}
+             },
+             "$defs": {"tag": {"pattern": "^[a-z]+$"}}}
+            """##)
+        let result = schema.validate(try parse(#"{"name": "A", "tags": ["ok", "Not ok"]}"#))
+        XCTAssertFalse(result.isValid)
+        let summary = Set(result.errors.map { "\($0.instanceLocation) \($0.keyword) \($0.keywordLocation)" })
+        XCTAssertEqual(summary, [
+            " required /required",
+            "/name minLength /properties/name/minLength",
+            "/tags/1 pattern /properties/tags/items/$ref/pattern",
+        ])
+        let pattern = result.errors.first { $0.keyword == "pattern" }!
+        XCTAssertEqual(pattern.absoluteKeywordLocation, "https://example.test/person.json#/$defs/tag/pattern")
+        XCTAssertTrue(result.errors.first { $0.keyword == "required" }!.message.contains("age"))
+    }
+
+    func testCollectsAllErrorsUpToTheBound() throws {
+        let schema = try compile(#"{"items": {"type": "integer"}}"#)
+        let instance = JSONValue.array((0..<50).map { _ in .string("x") })
+        XCTAssertEqual(schema.validate(instance, maxErrors: 1000).errors.count, 50)
+        let bounded = schema.validate(instance, maxErrors: 7)
+        XCTAssertEqual(bounded.errors.count, 7)
+        XCTAssertTrue(bounded.isTruncated)
+        XCTAssertEqual(bounded.errors.map(\.instanceLocation), (0..<7).map { "/\($0)" })
+    }
+
+    func testPointerEscapesKeys() throws {
+        let schema = try compile(#"{"additionalProperties": false}"#)
+        let result = schema.validate(try parse(#"{"a/b~c": 1}"#))
+        XCTAssertEqual(result.errors.map(\.instanceLocation), ["/a~1b~0c"])
+        XCTAssertEqual(result.errors.map(\.keyword), ["additionalProperties"])
+    }
+
+    func testFormatIsAnAnnotationUnlessAsked() throws {
+        let text = #"{"format": "date"}"#
+        let instance = JSONValue.string("2024-02-30")
+        XCTAssertTrue(try compile(text).isValid(instance))
+        XCTAssertFalse(try compile(text, assertFormat: true).isValid(instance))
+        XCTAssertTrue(try compile(text, assertFormat: true).isValid(.string("2024-02-29")))
+    }
+
+    func testNumbersKeepJSONMeaningInKeywords() throws {
+        XCTAssertTrue(try compile(#"{"type": "integer", "const": 1}"#).isValid(try parse("1.0")))
+        XCTAssertTrue(try compile(#"{"multipleOf": 0.01}"#).isValid(try parse("19.99")))
+        XCTAssertFalse(try compile(#"{"maximum": 18446744073709551615}"#).isValid(try parse("18446744073709551616")))
+        XCTAssertTrue(try compile(#"{"enum": [1, 2, 3, 4, 5, 6]}"#).isValid(try parse("6.0")))
+    }
+
+    func testDeepInstanceIsBoundedNotCrashing() throws {
+        let schema = try compile(##"{"$defs": {"n": {"items": {"$ref": "#/$defs/n"}}}, "$ref": "#/$defs/n"}"##)
+        var value = JSONValue.null
+        for _ in 0..<2_000 { value = .array([value]) }
+        XCTAssertFalse(schema.isValid(value))  // deeper than maxEvaluationDepth
+        let result = schema.validate(value)
+        XCTAssertTrue(result.errors.contains { $0.message.contains("deeper") })
+    }
+
+    func testUnresolvableReferenceIsACompileError() {
+        XCTAssertThrowsError(try compile(#"{"$ref": "https://nowhere.test/x.json"}"#)) { error in
+            XCTAssertTrue((error as! SchemaError).message.contains("unresolvable"))
+        }
+    }
+
+    func testCompiledSchemaIsSharedAcrossThreads() throws {
+        let schema = try compile(#"{"type": "object", "properties": {"n": {"type": "integer", "minimum": 0}}}"#)
+        let good = try parse(#"{"n": 5}"#)
+        let bad = try parse(#"{"n": -5}"#)
+        let failures = ManagedAtomicCounter()
+        DispatchQueue.concurrentPerform(iterations: 64) { i in
+            let ok = schema.isValid(good) && !schema.isValid(bad)
+                && schema.validate(bad).errors.first?.instanceLocation == "/n"
+            if !ok || i < 0 { failures.increment() }
+        }
+        XCTAssertEqual(failures.value, 0)
+    }
+}
+
+/// A tiny thread-safe counter for the concurrency test.
+final class ManagedAtomicCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
