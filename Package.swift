@@ -42,6 +42,8 @@ let package = Package(
         .executableTarget(
             name: "klagebro-echo",
             dependencies: ["HTTPServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // Validation speed of the JSONSchema module (Tests/Scripts/bench-validate.sh).
+        .executableTarget(name: "klagebro-bench-validate", dependencies: ["JSONSchema"]),
 
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),

@@ -1,0 +1,118 @@
+// Validations per second on one core, for each instance: already parsed, and with parsing counted.
+//
+// usage: klagebro-bench-validate --refs DIR [--schema FILE | --schema-uri URI] [--seconds S] INSTANCE...
+// Without --schema/--schema-uri the schema URI is https://klagebro.no/schemas/<meldingstype>.v<major>.schema.json.
+import Foundation
+import JSONSchema
+
+struct BenchOptions {
+    var refs: [String] = []
+    var schemaFile: String?
+    var schemaURI: String?
+    var seconds = 2.0
+    var instances: [String] = []
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("klagebro-bench-validate: \(message)\n".utf8))
+    exit(2)
+}
+
+func value(_ args: inout ArraySlice<String>, _ option: String) -> String {
+    guard let v = args.popFirst() else { fail("\(option) needs a value") }
+    return v
+}
+
+func parseArguments() -> BenchOptions {
+    var o = BenchOptions()
+    var args = CommandLine.arguments.dropFirst()
+    while let a = args.popFirst() {
+        switch a {
+        case "--refs": o.refs.append(value(&args, a))
+        case "--schema": o.schemaFile = value(&args, a)
+        case "--schema-uri": o.schemaURI = value(&args, a)
+        case "--seconds":
+            guard let s = Double(value(&args, a)) else { fail("--seconds needs a number") }
+            o.seconds = s
+        default: o.instances.append(a)
+        }
+    }
+    if o.instances.isEmpty { fail("no instances") }
+    return o
+}
+
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// Runs `body` in batches until `seconds` have passed; returns calls per second.
+func rate(seconds: Double, _ body: () -> Bool) -> Double {
+    var n = 0
+    var sink = 0
+    let start = now()
+    var elapsed = 0.0
+    repeat {
+        for _ in 0..<200 where body() { sink &+= 1 }
+        n += 200
+        elapsed = now() - start
+    } while elapsed < seconds
+    if sink == -1 { print("") }
+    return Double(n) / elapsed
+}
+
+let options = parseArguments()
+var registry = SchemaRegistry()
+do {
+    for dir in options.refs { try registry.registerDirectory(atPath: dir) }
+} catch {
+    fail("\(error)")
+}
+let schemaOptions = SchemaOptions(assertFormat: true)
+var fixed: CompiledSchema?
+do {
+    if let file = options.schemaFile {
+        fixed = try registry.compile(schema: SchemaRegistry.readDocument(atPath: file), options: schemaOptions)
+    } else if let uri = options.schemaURI {
+        fixed = try registry.compile(uri: uri, options: schemaOptions)
+    }
+} catch {
+    fail("\(error)")
+}
+
+print(String(format: "%-58@ %8@ %14@ %16@", "instance" as NSString, "bytes" as NSString,
+             "parsed val/s" as NSString, "incl. parse /s" as NSString))
+var parsedRates: [Double] = []
+var withParseRates: [Double] = []
+for path in options.instances {
+    guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read \(path)") }
+    let bytes = [UInt8](data)
+    let instance: JSONValue
+    do { instance = try JSONParser.parse(bytes: bytes) } catch { fail("\(path): \(error)") }
+    let schema: CompiledSchema
+    if let fixed {
+        schema = fixed
+    } else {
+        guard let type = instance["meldingstype"]?.stringValue, let version = instance["version"]?.stringValue,
+              let major = version.split(separator: ".").first else { fail("\(path): no meldingstype/version") }
+        do {
+            schema = try registry.compile(uri: "https://klagebro.no/schemas/\(type).v\(major).schema.json", options: schemaOptions)
+        } catch { fail("\(error)") }
+    }
+    guard schema.validate(instance).isValid else { fail("\(path) is not valid; benchmark valid instances") }
+    let parsed = rate(seconds: options.seconds) { schema.validate(instance).isValid }
+    let withParse = rate(seconds: options.seconds) {
+        bytes.withUnsafeBytes { raw in
+            guard let v = try? JSONParser.parse(bytes: raw) else { return false }
+            return schema.validate(v).isValid
+        }
+    }
+    parsedRates.append(parsed)
+    withParseRates.append(withParse)
+    let name = path.count > 58 ? "…" + path.suffix(57) : path
+    print(String(format: "%-58@ %8d %14.0f %16.0f", name as NSString, bytes.count, parsed, withParse))
+}
+func harmonic(_ xs: [Double]) -> Double { Double(xs.count) / xs.reduce(0) { $0 + 1 / $1 } }
+print(String(format: "%-58@ %8@ %14.0f %16.0f", "harmonic mean (validations/s over the set)" as NSString, "" as NSString,
+             harmonic(parsedRates), harmonic(withParseRates)))
