@@ -1,6 +1,10 @@
 import XCTest
 @testable import TLS
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Mutual TLS handshakes: versions, the peer identity from both certificate profiles, and
 /// the refusals (no certificate, untrusted CA) on the server side.
 final class HandshakeTests: TLSTestCase {
@@ -119,6 +123,24 @@ final class HandshakeTests: TLSTestCase {
         case .closed, .failed: break
         default: XCTFail("client read \(result) \(bytes)", file: file, line: line)
         }
+        // Nor does the server ever hand the client's request to the application.
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let serverRead = buffer.withUnsafeMutableBytes { connection.server.read(into: $0) }
+        if case .bytes(let count) = serverRead {
+            XCTFail("server read \(count) bytes after a refused handshake", file: file, line: line)
+        }
+    }
+
+    /// Plain HTTP sent to the TLS port fails the handshake; nothing is answered.
+    func testPlaintextHTTPFailsHandshake() throws {
+        let pair = try SocketPair()
+        let session = try TLSSession(context: serverContext(), fileDescriptor: pair.serverFD)
+        let request = Array("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)
+        XCTAssertEqual(request.withUnsafeBytes { send(pair.clientFD, $0.baseAddress, $0.count, 0) }, request.count)
+        guard case .failed(let error) = session.handshake() else { return XCTFail("expected a failed handshake") }
+        XCTAssertTrue(error.description.contains("http request"), error.description)
+        XCTAssertNil(session.peerIdentity)
+        session.shutdown()  // does nothing after a failure
     }
 
     // MARK: without client certificates
