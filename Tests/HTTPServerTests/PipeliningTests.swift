@@ -1,0 +1,84 @@
+import Dispatch
+import HTTPCore
+import XCTest
+
+@testable import HTTPServer
+
+/// Several requests in one write are answered one at a time, in order (RFC 9112 §9.3.2).
+final class PipeliningTests: ServerTestCase {
+    /// Echoes method, target and body; `/slow` answers late from another queue, so an answer
+    /// sent out of order would overtake it.
+    private func pipelineServer() throws -> HTTPServer {
+        try startServer(TestHandler { request, responder in
+            let text = "\(request.method) \(request.head.target) body=\(String(decoding: request.bodyBytes, as: UTF8.self))"
+            if request.path == "/slow" {
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(100)) {
+                    responder.respond(textResponse(text))
+                }
+            } else {
+                responder.respond(textResponse(text))
+            }
+        })
+    }
+
+    func testThreeRequestsInOneWriteAnsweredInOrder() throws {
+        let server = try pipelineServer()
+        let client = try client(server)
+        try client.send(
+            "GET /slow HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "GET /two HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "GET /three HTTP/1.1\r\nHost: a\r\n\r\n")
+        XCTAssertEqual(try client.readFinalResponse().text, "GET /slow body=")
+        XCTAssertEqual(try client.readFinalResponse().text, "GET /two body=")
+        XCTAssertEqual(try client.readFinalResponse().text, "GET /three body=")
+        XCTAssertFalse(client.isReadable(within: 0.1), "exactly three responses")
+    }
+
+    func testChunkedPostFollowedByGetInOneWrite() throws {
+        let server = try pipelineServer()
+        let client = try client(server)
+        try client.send(
+            "POST /upload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "4\r\nWiki\r\n5\r\npedia\r\n0\r\n\r\n"
+                + "GET /after HTTP/1.1\r\nHost: a\r\n\r\n")
+        XCTAssertEqual(try client.readFinalResponse().text, "POST /upload body=Wikipedia")
+        XCTAssertEqual(try client.readFinalResponse().text, "GET /after body=")
+    }
+
+    func testContentLengthPostFollowedByGetInOneWrite() throws {
+        let server = try pipelineServer()
+        let client = try client(server)
+        try client.send(
+            "POST /cl HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\nhello worldGET /after HTTP/1.1\r\nHost: a\r\n\r\n")
+        XCTAssertEqual(try client.readFinalResponse().text, "POST /cl body=hello world")
+        XCTAssertEqual(try client.readFinalResponse().text, "GET /after body=")
+    }
+
+    func testHeadThenGetInOneWrite() throws {
+        let server = try pipelineServer()
+        let client = try client(server)
+        try client.send("HEAD /doc HTTP/1.1\r\nHost: a\r\n\r\nGET /doc HTTP/1.1\r\nHost: a\r\n\r\n")
+        let head = try client.readFinalResponse(forHEAD: true)
+        XCTAssertEqual(head.status, 200)
+        // The handler's body for HEAD would be "HEAD /doc body=" (15 bytes); it must not be sent.
+        XCTAssertEqual(head.header("Content-Length"), "15")
+        let get = try client.readFinalResponse()
+        XCTAssertEqual(get.status, 200, "a HEAD body on the wire would corrupt this status line")
+        XCTAssertEqual(get.text, "GET /doc body=")
+    }
+
+    func testPipelinedRequestsAfterConnectionCloseAreNotAnswered() throws {
+        let log = RequestLog()
+        let server = try startServer(TestHandler { request, responder in
+            log.record(request)
+            responder.respond(textResponse("ok"))
+        })
+        let client = try client(server)
+        try client.send(
+            "GET /first HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\nGET /second HTTP/1.1\r\nHost: a\r\n\r\n")
+        let response = try client.readFinalResponse()
+        XCTAssertTrue(response.connectionHas("close"))
+        XCTAssertEqual(try client.readUntilClosed(), [])
+        XCTAssertEqual(log.all, ["/first"])
+    }
+}

@@ -1,0 +1,92 @@
+import Dispatch
+import Foundation
+import HTTPCore
+import XCTest
+
+@testable import HTTPServer
+
+/// Graceful shutdown: in-flight requests finish, idle connections close, new ones are refused,
+/// completion is called.
+final class ShutdownTests: ServerTestCase {
+    func testShutdownLetsInFlightRequestFinish() throws {
+        let gate = ResponderGate()
+        let server = try startServer(TestHandler { request, responder in
+            if request.path == "/wait" {
+                gate.park(request, responder)
+            } else {
+                responder.respond(textResponse("quick"))
+            }
+        })
+        let idle = try client(server)
+        try idle.send("GET /quick HTTP/1.1\r\nHost: a\r\n\r\n")
+        XCTAssertEqual(try idle.readFinalResponse().text, "quick")
+
+        let busy = try client(server)
+        try busy.send("GET /wait HTTP/1.1\r\nHost: a\r\n\r\n")
+        XCTAssertTrue(gate.waitForArrival(), "the request never reached the handler")
+
+        let completed = Locked(false)
+        let done = DispatchSemaphore(value: 0)
+        markShutDown(server)
+        server.shutdown {
+            completed.withLock { $0 = true }
+            done.signal()
+        }
+
+        // The idle connection is closed.
+        XCTAssertEqual(try idle.readUntilClosed(timeout: 3), [])
+        XCTAssertTrue(idle.sawEOF)
+
+        // New connections are refused (or closed at once, if one slipped into the backlog).
+        var refused = false
+        do {
+            let late = try TestClient(port: server.port, timeout: 3)
+            try? late.send("GET /late HTTP/1.1\r\nHost: a\r\n\r\n")
+            refused = try late.readUntilClosed(timeout: 3).isEmpty
+        } catch ClientError.connectFailed {
+            refused = true
+        }
+        XCTAssertTrue(refused, "a connection after shutdown must not be served")
+
+        XCTAssertFalse(completed.value, "completion came while a request was still in flight")
+        gate.release(textResponse("finished"))
+        let response = try busy.readFinalResponse()
+        XCTAssertEqual(response.status, 200)
+        XCTAssertEqual(response.text, "finished")
+        XCTAssertTrue(response.connectionHas("close"), "the last response before shutdown must say Connection: close")
+        XCTAssertEqual(try busy.readUntilClosed(timeout: 3), [])
+
+        XCTAssertEqual(done.wait(timeout: .now() + 5), .success, "shutdown completion was not called")
+        XCTAssertEqual(server.openConnections, 0)
+    }
+
+    func testShutdownClosesRequestsThatOutlastTheGracePeriod() throws {
+        let gate = ResponderGate()
+        let server = try startServer(TestHandler { request, responder in gate.park(request, responder) }) {
+            $0.limits.shutdownGracePeriod = .milliseconds(500)
+        }
+        let busy = try client(server)
+        try busy.send("GET /never HTTP/1.1\r\nHost: a\r\n\r\n")
+        XCTAssertTrue(gate.waitForArrival())
+        let done = DispatchSemaphore(value: 0)
+        markShutDown(server)
+        server.shutdown { done.signal() }
+        XCTAssertEqual(done.wait(timeout: .now() + 5), .success, "shutdown must finish after the grace period")
+        XCTAssertEqual(try busy.readUntilClosed(timeout: 3), [], "no response once the grace period is over")
+        gate.release(textResponse("too late"))  // must be ignored, not crash
+    }
+
+    func testShutdownWithNoConnectionsCompletes() throws {
+        let server = try startServer(TestHandler { _, responder in responder.respond(textResponse("x")) })
+        let done = DispatchSemaphore(value: 0)
+        markShutDown(server)
+        server.shutdown { done.signal() }
+        XCTAssertEqual(done.wait(timeout: .now() + 5), .success)
+        // The listener is closed: a connection is refused, or (if it raced the close) dropped unanswered.
+        do {
+            let late = try TestClient(port: server.port, timeout: 2)
+            try? late.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+            XCTAssertEqual(try late.readUntilClosed(timeout: 2), [])
+        } catch ClientError.connectFailed {}
+    }
+}
