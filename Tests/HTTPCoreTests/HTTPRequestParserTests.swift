@@ -521,6 +521,18 @@ final class HTTPRequestParserTests: XCTestCase {
         }
     }
 
+    func testShrunkenBufferRestartsTheScanInsteadOfReadingPastIt() throws {
+        var parser = HTTPRequestParser()
+        let partial = Array("GET / HTTP/1.1\r\nHost: a\r\nX-Long: abcdef".utf8)
+        XCTAssertEqual(try partial.withUnsafeBytes { raw throws(HTTPParseError) in try parser.parse(raw) }, .init(event: nil, consumed: 0))
+        // Contract broken: fewer bytes than already examined. The parser starts over.
+        let shorter = Array("GET / HTTP/1.1\r\nHo".utf8)
+        XCTAssertEqual(try shorter.withUnsafeBytes { raw throws(HTTPParseError) in try parser.parse(raw) }, .init(event: nil, consumed: 0))
+        let whole = Array("GET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8)
+        let step = try whole.withUnsafeBytes { raw throws(HTTPParseError) in try parser.parse(raw) }
+        XCTAssertEqual(step.consumed, whole.count)
+    }
+
     func testEmptyInputNeedsMore() throws {
         var parser = HTTPRequestParser()
         let step = try [UInt8]().withUnsafeBytes { raw throws(HTTPParseError) in try parser.parse(raw) }
