@@ -175,6 +175,10 @@ struct ChunkedBodyDecoder: Sendable {
         while true {
             switch try trailerScanner.next(p, count: count) {
             case .field(let span):
+                let name = UnsafeBufferPointer(start: p + span.nameStart, count: span.nameEnd - span.nameStart)
+                if Self.isProhibitedTrailer(name) {
+                    throw HTTPParseError(.badRequest, "a trailer field that must be in the header section")
+                }
                 trailerSpans.append(span)
             case .end(let end):
                 return .end(end)
@@ -192,6 +196,22 @@ struct ChunkedBodyDecoder: Sendable {
                 }
                 return .needMore(delta)
             }
+        }
+    }
+
+    /// Fields that RFC 9110 §6.5.1 says cannot work as trailers and whose presence there is a
+    /// smuggling or spoofing probe: framing, routing, connection control, authentication. 400.
+    /// (Content-Type and the like are kept: harmless since trailers are never merged into the head.)
+    static func isProhibitedTrailer(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        typealias P = HTTPRequestParser
+        switch name.count {
+        case 4: return P.equalsLowercased(name, "host")
+        case 7: return P.equalsLowercased(name, "trailer")
+        case 10: return P.equalsLowercased(name, "connection")
+        case 13: return P.equalsLowercased(name, "authorization")
+        case 14: return P.equalsLowercased(name, "content-length")
+        case 17: return P.equalsLowercased(name, "transfer-encoding")
+        default: return false
         }
     }
 }

@@ -35,9 +35,10 @@ enum HTTPByteClass {
     @inline(__always)
     static func isToken(_ c: UInt8) -> Bool { contains(c, low: tokenLow, high: tokenHigh) }
 
-    /// A byte of a request-target: visible ASCII only (no CTL, SP, DEL or non-ASCII).
+    /// A byte of a request-target: visible ASCII except "#" (no CTL, SP, DEL, non-ASCII, and no
+    /// fragment: RFC 9112 §3.2 request-targets have none).
     @inline(__always)
-    static func isTarget(_ c: UInt8) -> Bool { c &- 0x21 < 0x5E }
+    static func isTarget(_ c: UInt8) -> Bool { c &- 0x21 < 0x5E && c != 0x23 }
 
     /// A byte inside a field value: VCHAR, obs-text, SP or HTAB (no CTL, no DEL).
     @inline(__always)

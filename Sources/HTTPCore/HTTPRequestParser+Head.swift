@@ -240,6 +240,11 @@ extension HTTPRequestParser {
                 if Self.equalsLowercased(element, "keep-alive") { head.connectionKeepAlive = true }
             }
 
+        case 14 where Self.equalsLowercased(name, "content_length"),
+            17 where Self.equalsLowercased(name, "transfer_encoding"):
+            // Not the framing fields, but read as them by gateways that map "_" to "-": a smuggling probe.
+            throw HTTPParseError(.badRequest, "framing field name spelled with an underscore")
+
         case 14 where Self.equalsLowercased(name, "content-length"):
             guard !head.transferEncoding else {
                 throw HTTPParseError(.badRequest, "both Transfer-Encoding and Content-Length")

@@ -17,9 +17,10 @@
 /// What it enforces, and with which status (`HTTPParseError.status`):
 /// - 400: request-line and field syntax (single SP, token method, CRLF only: a bare CR or LF is an
 ///   error, no obs-fold, no whitespace before the colon, no CTL in values), target forms (origin,
-///   absolute `http(s)://`, `*` only for OPTIONS, authority only for CONNECT), Host (exactly one on
-///   HTTP/1.1, well-formed), Content-Length (`1*DIGIT`, at most one, never with Transfer-Encoding),
-///   Transfer-Encoding (no HTTP/1.0, `chunked` once and last), chunked syntax.
+///   absolute `http(s)://`, `*` only for OPTIONS, authority only for CONNECT; visible ASCII, no
+///   fragment), Host (exactly one on HTTP/1.1, well-formed), Content-Length (`1*DIGIT`, at most one,
+///   never with Transfer-Encoding), Transfer-Encoding (no HTTP/1.0, `chunked` once and last),
+///   `Content_Length`/`Transfer_Encoding` names, chunked syntax, framing/routing/auth fields in trailers.
 /// - 413: a Content-Length or a chunked body total above `maxBodyBytes`.
 /// - 414: a request line longer than `maxRequestLineBytes`.
 /// - 431: a header (or trailer) section above `maxHeaderBytes`, or more than `maxHeaderCount` fields.

@@ -110,7 +110,9 @@ final class HTTPRequestParserTests: XCTestCase {
         XCTAssertEqual(head("GET HTTPS://example.com HTTP/1.1\r\nHost: example.com\r\n\r\n")?.target, "HTTPS://example.com")
         XCTAssertEqual(head("OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n")?.target, "*")
         XCTAssertEqual(head("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n")?.target, "example.com:443")
-        XCTAssertEqual(head("GET /a#frag|\"q\" HTTP/1.1\r\nHost: a\r\n\r\n")?.target, "/a#frag|\"q\"")
+        XCTAssertEqual(head("GET /a|\"q\"{}^`\\ HTTP/1.1\r\nHost: a\r\n\r\n")?.target, "/a|\"q\"{}^`\\")
+        assertRejects("GET /path#frag HTTP/1.1\r\nHost: a\r\n\r\n", 400)  // no fragment in a request-target
+        assertRejects("GET http://a/#frag HTTP/1.1\r\nHost: a\r\n\r\n", 400)
         assertRejects("GET * HTTP/1.1\r\nHost: a\r\n\r\n", 400)
         assertRejects("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 400)
         assertRejects("GET example.com:443 HTTP/1.1\r\nHost: a\r\n\r\n", 400)
@@ -310,6 +312,8 @@ final class HTTPRequestParserTests: XCTestCase {
         assertRejects(post("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n", body: body), 400)
         assertRejects(post("Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n", body: body), 400)
         assertRejects(post("Transfer-Encoding : chunked\r\n", body: body), 400)
+        assertRejects(post("Transfer_Encoding: chunked\r\nContent-Length: 5\r\n", body: "hello"), 400)
+        assertRejects(post("content_length: 5\r\n", body: "hello"), 400)
         assertRejects(post("Transfer-Encoding:\r\n chunked\r\n", body: body), 400)
         assertRejects("POST / HTTP/1.0\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n" + body, 400)
     }
@@ -372,6 +376,7 @@ final class HTTPRequestParserTests: XCTestCase {
         XCTAssertTrue(sawEnd)
         XCTAssertEqual(offset, raw.count)
         XCTAssertEqual(parser.trailers, ["X-Checksum": "abc", "X-B": "b"])
+        XCTAssertNil(parse(post("Transfer-Encoding: chunked\r\n", body: "0\r\nContent-Type: text/plain\r\nVary: *\r\n\r\n")).error)
         // Byte-at-a-time gives the same body and completion.
         let result = parse(raw)
         XCTAssertEqual(result.completed, 1)
@@ -408,6 +413,13 @@ final class HTTPRequestParserTests: XCTestCase {
             "5\r\nhello\r\n0\r\nX: y\r\n z\r\n\r\n",
             "5\r\nhello\r\n0\r\nX: y\n\r\n",
             "5\r\nhello\r\n0\r\n\n",
+            // Fields that cannot be trailers (RFC 9110 §6.5.1).
+            "5\r\nhello\r\n0\r\nContent-Length: 50\r\n\r\n",
+            "5\r\nhello\r\n0\r\ntransfer-encoding: chunked\r\n\r\n",
+            "5\r\nhello\r\n0\r\nHost: evil.example.com\r\n\r\n",
+            "5\r\nhello\r\n0\r\nAuthorization: Bearer evil\r\n\r\n",
+            "5\r\nhello\r\n0\r\nConnection: close\r\n\r\n",
+            "5\r\nhello\r\n0\r\nX-Ok: 1\r\nTrailer: X-Ok\r\n\r\n",
         ]
         for body in bodies {
             assertRejects(post("Transfer-Encoding: chunked\r\n", body: body), 400)

@@ -39,8 +39,9 @@ final class LLHTTPConformanceTests: XCTestCase {
         "llhttp/method#12": ("RTSP/1.0 is not HTTP", .rejects(400)),
         "llhttp/method#13": ("RTSP/1.0 is not HTTP", .rejects(400)),
         "llhttp/sample#9": ("HTTP/0.9 request line without a version: not HTTP/1.x (Http11Probe RFC9112-2.3-HTTP09-REQUEST wants 400)", .rejects(400)),
-        "llhttp/transfer-encoding#19": ("deflate, chunked: we implement no coding but chunked, so 501 (RFC 9112 §6.1)", .rejects(501)),
-        "llhttp/transfer-encoding#20": ("Transfer-Encoding deflate then chunked: as above, 501", .rejects(501)),
+        "llhttp/transfer-encoding#19": ("target with a fragment (#hey): RFC 9112 §3.2 request-targets have none, 400; and deflate before chunked would be 501 (we implement no other coding, RFC 9112 §6.1)", .rejects(400)),
+        "llhttp/transfer-encoding#20": ("as #19: fragment in the target (400); deflate then chunked would be 501", .rejects(400)),
+        "llhttp/uri#7": ("target with a fragment (#posts-17408): RFC 9112 §3.2 request-targets have none (Http11Probe RFC9112-3.2-FRAGMENT-IN-TARGET prefers 400)", .rejects(400)),
     ]
 
     struct Case: Decodable {
