@@ -212,6 +212,68 @@ final class RequestBodyTests: ServerTestCase {
         XCTAssertEqual(response.status, 422)
         XCTAssertEqual(response.text, "refused at end after 5")
     }
+
+    func testBodyStalledMidwayIsRefusedAtBodyTimeout() throws {
+        let server = try startServer(TestHandler { request, responder in
+            responder.respond(textResponse("handled \(request.bodyBytes.count)"))
+        }) {
+            $0.limits.bodyReadTimeout = .seconds(1)
+            $0.limits.idleTimeout = .seconds(30)
+        }
+        let client = try client(server)
+        try client.send("POST /stall HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc")
+        let response = try client.readFinalResponse()
+        XCTAssertEqual(response.status, 408)
+        XCTAssertEqual(response.header("Content-Type"), "application/problem+json")
+        XCTAssertTrue(response.connectionHas("close"))
+        XCTAssertEqual(try client.readUntilClosed(), [])
+    }
+
+    func testBodyOverServerMaximumIsRefusedWith413() throws {
+        let sinks = Locked<[RecordingSink]>([])
+        let server = try startServer(TestHandler(policy: { _, _ in
+            let sink = RecordingSink()
+            sinks.withLock { $0.append(sink) }
+            return .stream(sink)
+        }) { _, responder in
+            responder.respond(textResponse("accepted"))
+        }) {
+            $0.limits.maxBodyBytes = 1000
+        }
+        let announced = try client(server)
+        try announced.send("POST /big HTTP/1.1\r\nHost: a\r\nContent-Length: 1001\r\n\r\n")
+        let refusal = try announced.readFinalResponse()
+        XCTAssertEqual(refusal.status, 413)
+        XCTAssertTrue(refusal.connectionHas("close"))
+        XCTAssertEqual(try announced.readUntilClosed(), [])
+
+        let chunked = try client(server)
+        try chunked.send("POST /big HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n")
+        try chunked.send("3e8\r\n" + String(repeating: "x", count: 1000) + "\r\n1\r\ny\r\n0\r\n\r\n")
+        let chunkedRefusal = try chunked.readFinalResponse()
+        XCTAssertEqual(chunkedRefusal.status, 413)
+        XCTAssertTrue(chunkedRefusal.connectionHas("close"))
+        _ = try chunked.readUntilClosed()
+        XCTAssertLessThanOrEqual(sinks.value.map(\.snapshot.count).max() ?? 0, 1000, "the sink got more than the maximum")
+        XCTAssertFalse(sinks.value.contains { $0.snapshot.finished }, "an over-long body must not finish")
+    }
+
+    func testRejectPolicyAnswersAtOnceAndClosesWhenABodyWasAnnounced() throws {
+        var router = Router()
+        router.add(.put, "/vedlegg/{id}", body: .stream({ _, _ in
+            throw Problem(status: .forbidden, detail: "No uploads for you.")
+        })) { _, _ in textResponse("stored") }
+        let server = try startServer(router)
+        let client = try client(server)
+        // Only the head: the answer must not wait for the body.
+        try client.send("PUT /vedlegg/1 HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n")
+        let response = try client.readFinalResponse()
+        XCTAssertEqual(response.status, 403)
+        XCTAssertEqual(response.header("Content-Type"), "application/problem+json")
+        XCTAssertEqual(try response.jsonObject()["detail"] as? String, "No uploads for you.")
+        XCTAssertTrue(response.connectionHas("close"), "the unread body makes the connection unusable")
+        XCTAssertEqual(try client.readUntilClosed(), [])
+    }
 }
 
 struct SinkRefusal: Error {

@@ -153,6 +153,58 @@ final class ResponseTests: ServerTestCase {
         try client.send("GET /bytes HTTP/1.1\r\nHost: a\r\n\r\n")
         XCTAssertEqual(try client.readFinalResponse().body, [0, 1, 2, 255])
     }
+
+    func testLargeResponseToSlowReaderThenPipelinedRequest() throws {
+        let big = pseudoRandomBytes(8 * 1024 * 1024, seed: 9)
+        let server = try startServer(TestHandler { request, responder in
+            if request.path == "/big" {
+                responder.respond(HTTPResponse(status: .ok, contentType: "application/octet-stream", bytes: big))
+            } else {
+                responder.respond(textResponse("after"))
+            }
+        })
+        let client = try client(server, timeout: 20)
+        try client.send("GET /big HTTP/1.1\r\nHost: a\r\n\r\nGET /after HTTP/1.1\r\nHost: a\r\n\r\n")
+        // Not reading yet: the server's writes must block and resume later.
+        XCTAssertTrue(client.isReadable(within: 2))
+        usleep(200_000)
+        let response = try client.readFinalResponse()
+        XCTAssertEqual(response.status, 200)
+        XCTAssertEqual(response.body.count, big.count)
+        XCTAssertTrue(response.body == big, "the body differs")
+        XCTAssertEqual(try client.readFinalResponse().text, "after")
+    }
+
+    func testProducerFailureCutsTheResponseShort() throws {
+        let server = try startServer(TestHandler { request, responder in
+            let length: Int? = request.path == "/known" ? 300_000 : nil
+            responder.respond(HTTPResponse(status: .ok, body: .stream(length: length, producer: FailingProducer(failAfter: 100_000))))
+        })
+        for path in ["/known", "/unknown"] {
+            let client = try client(server)
+            try client.send("GET \(path) HTTP/1.1\r\nHost: a\r\n\r\n")
+            XCTAssertThrowsError(try client.readFinalResponse(), "\(path): a failed stream must not look complete") { error in
+                switch error {
+                case ClientError.closedEarly, ClientError.reset: break
+                default: XCTFail("\(path): \(error)")
+                }
+            }
+        }
+    }
+
+    func testStreamShorterThanDeclaredLengthClosesTheConnection() throws {
+        let server = try startServer(TestHandler { _, responder in
+            responder.respond(HTTPResponse(status: .ok, body: .stream(length: 5000, producer: PieceProducer(Array(repeating: 65, count: 4000)))))
+        })
+        let client = try client(server)
+        try client.send("GET /short HTTP/1.1\r\nHost: a\r\n\r\n")
+        XCTAssertThrowsError(try client.readFinalResponse()) { error in
+            switch error {
+            case ClientError.closedEarly, ClientError.reset: break
+            default: XCTFail("\(error)")
+            }
+        }
+    }
 }
 
 /// Hands out a byte array in pieces of varying size, never more than asked for.
@@ -171,6 +223,24 @@ final class PieceProducer: HTTPBodyProducer {
             let piece = Array(bytes[offset..<(offset + size)])
             offset += size
             return piece
+        }
+    }
+}
+
+/// Produces zeros, then throws.
+final class FailingProducer: HTTPBodyProducer {
+    struct Failure: Error {}
+    private let failAfter: Int
+    private let produced = Locked(0)
+
+    init(failAfter: Int) { self.failAfter = failAfter }
+
+    func next(maxBytes: Int) throws -> [UInt8]? {
+        try produced.withLock { produced in
+            if produced >= failAfter { throw Failure() }
+            let size = min(maxBytes, 10_000)
+            produced += size
+            return [UInt8](repeating: 0, count: size)
         }
     }
 }

@@ -110,6 +110,12 @@ final class StrictnessTests: ServerTestCase {
             "GET / HTTP/1.1\r\nHost: a\r\nX-Big: \(String(repeating: "x", count: 3000))\r\n\r\n", status: 431, server: server)
     }
 
+    func testMissingOrRepeatedHostIsRefused() throws {
+        let server = try strictServer()
+        try assertRefused("GET / HTTP/1.1\r\n\r\n", status: 400, server: server)
+        try assertRefused("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", status: 400, server: server)
+    }
+
     func testConnectIs501() throws {
         let server = try strictServer()
         let client = try client(server)

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import HTTPCore
 import TLS
@@ -127,6 +128,21 @@ final class TLSServerTests: ServerTestCase {
         }
         // The server is unharmed.
         XCTAssertEqual(try organizationNumber(presenting: "client-seid2", server: server), "tls=true org=987654325 body=")
+    }
+
+    func testPipelinedRecordsWithDelayedAnswersOverTLS() throws {
+        let pki = try pki()
+        let server = try startServer(TestHandler { request, responder in
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(30)) {
+                responder.respond(textResponse("late \(request.head.target)"))
+            }
+        }) {
+            $0.tls = TLSConfiguration(certificateChainPath: pki.path("server-chain.crt"), privateKeyPath: pki.path("server.key"))
+        }
+        let client = try TestClient(port: server.port, tls: try clientContext(nil))
+        // Each send is its own TLS record; they arrive together while the first is being handled.
+        for index in 1...4 { try client.send("GET /\(index) HTTP/1.1\r\nHost: localhost\r\n\r\n") }
+        for index in 1...4 { XCTAssertEqual(try client.readFinalResponse().text, "late /\(index)") }
     }
 
     func testPlainHTTPToTLSPortGetsNoHTTPResponse() throws {
