@@ -22,6 +22,8 @@ private func fuzzCheck(_ condition: Bool, _ message: StaticString) {
 /// The caller's loop: `pieces` gives the sizes in which the input arrives (the last one repeats).
 private func run(_ input: UnsafeRawBufferPointer, limits: HTTPLimits, pieces: [Int]) -> FuzzOutcome {
     var parser = HTTPRequestParser(limits: limits)
+    // Under the small limits, let requests without Host through so bodies get fuzzed more often.
+    parser.requiresHost = limits == HTTPLimits()
     var buffer: [UInt8] = []
     buffer.reserveCapacity(input.count)
     var delivered = 0
