@@ -67,6 +67,58 @@ final class PipeliningTests: ServerTestCase {
         XCTAssertEqual(get.text, "GET /doc body=")
     }
 
+    /// More pipelined requests than one read holds: heads split across reads and across the
+    /// carried-over input, with answers given at once and from another thread.
+    func testManyPipelinedRequestsAcrossReadBoundaries() throws {
+        let server = try startServer(TestHandler { request, responder in
+            let answer = textResponse("answer \(request.head.target) \(request.bodyBytes.count)")
+            if request.headers["X-Later"] != nil {
+                DispatchQueue.global().async { responder.respond(answer) }
+            } else {
+                responder.respond(answer)
+            }
+        })
+        for later in [false, true] {
+            let client = try client(server, timeout: 15)
+            let padding = String(repeating: "p", count: 120)
+            var requests = ""
+            for index in 0..<600 {
+                if index % 3 == 0 {
+                    requests += "POST /\(index) HTTP/1.1\r\nHost: a\r\nX-Pad: \(padding)\r\n\(later ? "X-Later: 1\r\n" : "")Content-Length: 7\r\n\r\nsomebod"
+                } else {
+                    requests += "GET /\(index) HTTP/1.1\r\nHost: a\r\nX-Pad: \(padding)\r\n\(later ? "X-Later: 1\r\n" : "")\r\n"
+                }
+            }
+            XCTAssertGreaterThan(requests.utf8.count, 64 * 1024)
+            try client.send(requests)
+            for index in 0..<600 {
+                let response = try client.readFinalResponse()
+                XCTAssertEqual(response.text, "answer /\(index) \(index % 3 == 0 ? 7 : 0)", "later=\(later)")
+                if response.text != "answer /\(index) \(index % 3 == 0 ? 7 : 0)" { break }
+            }
+        }
+    }
+
+    func testStreamedBodyFollowedByGetInOneWrite() throws {
+        let server = try startServer(TestHandler(policy: { head, _ in
+            head.method == .post ? .stream(RecordingSink()) : .collect(maxBytes: 0)
+        }) { request, responder in
+            if case .streamed(let sink as RecordingSink) = request.body {
+                responder.respond(textResponse("streamed \(sink.snapshot.count) finished=\(sink.snapshot.finished)"))
+            } else {
+                responder.respond(textResponse("get \(request.head.target)"))
+            }
+        })
+        let client = try client(server)
+        try client.send(
+            "POST /s HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+                + "POST /s HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nwxyz"
+                + "GET /g HTTP/1.1\r\nHost: a\r\n\r\n")
+        XCTAssertEqual(try client.readFinalResponse().text, "streamed 3 finished=true")
+        XCTAssertEqual(try client.readFinalResponse().text, "streamed 4 finished=true")
+        XCTAssertEqual(try client.readFinalResponse().text, "get /g")
+    }
+
     func testPipelinedRequestsAfterConnectionCloseAreNotAnswered() throws {
         let log = RequestLog()
         let server = try startServer(TestHandler { request, responder in

@@ -106,6 +106,26 @@ final class ShutdownTests: ServerTestCase {
         XCTAssertEqual(done.wait(timeout: .now() + 5), .success)
     }
 
+    func testAnswerAfterClientLeftIsHarmless() throws {
+        let gate = ResponderGate()
+        let server = try startServer(TestHandler { request, responder in
+            if request.path == "/wait" { gate.park(request, responder) } else { responder.respond(textResponse("ok")) }
+        })
+        let leaving = try client(server)
+        try leaving.send("GET /wait HTTP/1.1\r\nHost: a\r\n\r\n")
+        XCTAssertTrue(gate.waitForArrival())
+        leaving.close()
+        gate.release(textResponse(String(repeating: "z", count: 200_000)))
+        // The server goes on serving, and the abandoned connection is eventually counted out.
+        let other = try client(server)
+        try other.send("GET /ok HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        XCTAssertEqual(try other.readFinalResponse().text, "ok")
+        _ = try other.readUntilClosed()
+        let deadline = Date().addingTimeInterval(5)
+        while server.openConnections > 0 && Date() < deadline { usleep(20_000) }
+        XCTAssertEqual(server.openConnections, 0, "a connection whose client left must be closed")
+    }
+
     func testShutdownCalledTwiceCallsBothCompletions() throws {
         let server = try startServer(TestHandler { _, responder in responder.respond(textResponse("x")) })
         let first = DispatchSemaphore(value: 0)
