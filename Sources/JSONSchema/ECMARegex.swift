@@ -33,6 +33,10 @@ public struct ECMARegex: Sendable {
 
     /// True when the pattern matches somewhere in `string` (ECMA `RegExp.prototype.test`).
     public func matches(_ string: String) -> Bool {
+        if let simple = program.simple {
+            var s = string
+            return s.withUTF8 { simple.matches($0) }
+        }
         if let literal = program.literal {
             return literal.isEmpty || string.utf8.count >= literal.count && contains(string, literal)
         }
@@ -227,9 +231,11 @@ final class RegexProgram: Sendable {
     let anchoredStart: Bool
     /// When the whole pattern is a plain literal (no metacharacters), its UTF-8 bytes.
     let literal: [UInt8]?
+    /// When the pattern is a sequence of single-character atoms that never needs backtracking.
+    let simple: SimplePattern?
 
     init(code: [RegexInstruction], sets: [RegexCharSet], subprograms: [RegexProgram], captureSlots: Int,
-         registers: Int, anchoredStart: Bool, literal: [UInt8]?) {
+         registers: Int, anchoredStart: Bool, literal: [UInt8]?, simple: SimplePattern? = nil) {
         self.code = code
         self.sets = sets
         self.subprograms = subprograms
@@ -237,6 +243,7 @@ final class RegexProgram: Sendable {
         self.registers = registers
         self.anchoredStart = anchoredStart
         self.literal = literal
+        self.simple = simple
     }
 }
 
@@ -287,7 +294,7 @@ struct RegexCompiler {
         let program = try emitter.build(resolved, captureSlots: hasBackReferences ? (groupCount + 1) * 2 : 0, compiler: self)
         return RegexProgram(code: program.code, sets: program.sets, subprograms: program.subprograms,
                             captureSlots: program.captureSlots, registers: program.registers,
-                            anchoredStart: program.anchoredStart, literal: literal)
+                            anchoredStart: program.anchoredStart, literal: literal, simple: SimplePattern(resolved))
     }
 
     static func plainLiteral(_ node: RegexNode) -> [UInt32]? {
@@ -954,6 +961,128 @@ struct RegexMachine {
                 }
                 if !resumed { return false }
             }
+        }
+    }
+}
+
+// MARK: - Backtracking-free fast path
+
+/// A pattern such as `^[0-9]{4}-[0-9]{2}$`: optional anchors around single-character atoms with
+/// quantifiers, where every variable-length atom is disjoint from the atom after it. Greedy
+/// matching is then exact, so it runs in one pass with no machine, stack or allocation.
+struct SimplePattern: Sendable {
+    /// Trivial (no references), so walking the atoms costs no retain/release.
+    struct Atom: Sendable {
+        let low: UInt64
+        let high: UInt64
+        /// Index into `wideSets` for non-ASCII membership; -1 when the set has no non-ASCII members.
+        let wide: Int
+        let min: Int
+        let max: Int
+    }
+
+    let atoms: [Atom]
+    let wideSets: [RegexCharSet]
+    let anchoredStart: Bool
+    let anchoredEnd: Bool
+
+    init?(_ node: RegexNode) {
+        var parts: [RegexNode]
+        if case .concat(let p) = node { parts = p } else { parts = [node] }
+        var start = false
+        var end = false
+        if case .start? = parts.first { start = true; parts.removeFirst() }
+        if case .end? = parts.last { end = true; parts.removeLast() }
+        var atoms: [Atom] = []
+        var wideSets: [RegexCharSet] = []
+        for part in parts {
+            var inner = part
+            var lo = 1
+            var hi = 1
+            if case .repeatNode(let n, let a, let b, _) = part {
+                inner = n
+                lo = a
+                hi = b ?? Int.max
+            }
+            guard let set = Self.charSet(inner) else { return nil }
+            var low: UInt64 = 0
+            var high: UInt64 = 0
+            for c: UInt32 in 0..<128 where set.contains(c) {
+                if c < 64 { low |= 1 << UInt64(c) } else { high |= 1 << UInt64(c - 64) }
+            }
+            let asciiOnly = !set.negated && set.ranges.isEmpty && set.predicates.isEmpty
+            if !asciiOnly { wideSets.append(set) }
+            atoms.append(Atom(low: low, high: high, wide: asciiOnly ? -1 : wideSets.count - 1, min: lo, max: hi))
+        }
+        // Greedy is exact only if a variable atom cannot eat what the next atom needs.
+        for i in atoms.indices where atoms[i].min != atoms[i].max && i + 1 < atoms.count {
+            let a = atoms[i]
+            let b = atoms[i + 1]
+            if a.low & b.low != 0 || a.high & b.high != 0 { return nil }
+            if a.wide >= 0 && b.wide >= 0 { return nil }
+        }
+        self.atoms = atoms
+        self.wideSets = wideSets
+        anchoredStart = start
+        anchoredEnd = end
+    }
+
+    private static func charSet(_ node: RegexNode) -> RegexCharSet? {
+        switch node {
+        case .char(let c):
+            var s = RegexCharSet()
+            s.add(c, c)
+            return s
+        case .set(let s):
+            return s
+        case .any:
+            var s = RegexCharSet()
+            for c: UInt32 in [0x0A, 0x0D, 0x2028, 0x2029] { s.add(c, c) }
+            s.negated = true
+            return s
+        default:
+            return nil
+        }
+    }
+
+    func matches(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
+        if anchoredStart { return match(input, at: 0) }
+        var start = 0
+        while true {
+            if match(input, at: start) { return true }
+            if start >= input.count { return false }
+            start += RegexMachine.length(of: input[start])
+        }
+    }
+
+    @inline(__always)
+    private func match(_ input: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        var pos = start
+        let n = input.count
+        return atoms.withUnsafeBufferPointer { atoms in
+        for atom in atoms {
+            var count = 0
+            while count < atom.max && pos < n {
+                let b = input[pos]
+                if b < 0x80 {
+                    let hit = b < 64 ? (atom.low >> UInt64(b)) & 1 : (atom.high >> UInt64(b - 64)) & 1
+                    if hit == 0 { break }
+                    pos += 1
+                } else {
+                    guard atom.wide >= 0 else { break }
+                    let wide = wideSets[atom.wide]
+                    let len = RegexMachine.length(of: b)
+                    guard pos + len <= n else { break }
+                    var c = UInt32(b) & (len == 2 ? 0x1F : (len == 3 ? 0x0F : 0x07))
+                    for k in 1..<len { c = c << 6 | UInt32(input[pos + k] & 0x3F) }
+                    if !wide.contains(c) { break }
+                    pos += len
+                }
+                count += 1
+            }
+            if count < atom.min { return false }
+        }
+        return !anchoredEnd || pos == n
         }
     }
 }

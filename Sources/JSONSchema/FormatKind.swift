@@ -7,7 +7,12 @@ enum FormatKind: String, Sendable {
     case regex
 
     func check(_ s: String) -> Bool {
-        let b = Array(s.utf8)
+        var s = s
+        return s.withUTF8 { check(bytes: $0) }
+    }
+
+    private func check(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let b = bytes
         switch self {
         case .date: return FormatCheck.date(b[...])
         case .time: return FormatCheck.time(b[...])
@@ -22,14 +27,15 @@ enum FormatKind: String, Sendable {
         case .uriReference: return FormatCheck.uri(b, requireScheme: false)
         case .jsonPointer: return FormatCheck.jsonPointer(b[...])
         case .relativeJSONPointer: return FormatCheck.relativeJSONPointer(b)
-        case .regex: return (try? ECMARegex(s)) != nil
+        case .regex: return (try? ECMARegex(String(decoding: bytes, as: UTF8.self))) != nil
         }
     }
 }
 
 /// Byte-level checks for the formats of RFC 3339, RFC 5321, RFC 1123, RFC 4122, RFC 3986 and RFC 6901.
 enum FormatCheck {
-    typealias Bytes = ArraySlice<UInt8>
+    typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
+    typealias Buffer = UnsafeBufferPointer<UInt8>
 
     static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
     static func isAlpha(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) }
@@ -93,13 +99,13 @@ enum FormatCheck {
         return true
     }
 
-    static func dateTime(_ b: [UInt8]) -> Bool {
+    static func dateTime(_ b: Buffer) -> Bool {
         guard b.count > 11, b[10] == 0x54 || b[10] == 0x74 else { return false }
         return date(b[0..<10]) && time(b[11...])
     }
 
     /// ISO 8601 duration as in RFC 3339 appendix A.
-    static func duration(_ b: [UInt8]) -> Bool {
+    static func duration(_ b: Buffer) -> Bool {
         guard b.count >= 3, b[0] == 0x50 else { return false }
         var i = 1
         var inTime = false
@@ -217,7 +223,7 @@ enum FormatCheck {
         return previous != 0x2D && previous != 0x2E
     }
 
-    static func email(_ b: [UInt8]) -> Bool {
+    static func email(_ b: Buffer) -> Bool {
         guard let at = b.lastIndex(of: 0x40), at > 0, at < b.count - 1 else { return false }
         let local = b[..<at]
         let domain = b[(at + 1)...]
@@ -242,7 +248,7 @@ enum FormatCheck {
         return hostname(domain)
     }
 
-    static func uuid(_ b: [UInt8]) -> Bool {
+    static func uuid(_ b: Buffer) -> Bool {
         guard b.count == 36 else { return false }
         for (i, c) in b.enumerated() {
             if i == 8 || i == 13 || i == 18 || i == 23 {
@@ -268,7 +274,7 @@ enum FormatCheck {
         return true
     }
 
-    static func relativeJSONPointer(_ b: [UInt8]) -> Bool {
+    static func relativeJSONPointer(_ b: Buffer) -> Bool {
         var i = 0
         while i < b.count && isDigit(b[i]) { i += 1 }
         guard i > 0, !(i > 1 && b[0] == 0x30) else { return false }
@@ -278,13 +284,13 @@ enum FormatCheck {
     }
 
     /// RFC 3986 URI (with a scheme) or URI reference, ASCII only.
-    static func uri(_ b: [UInt8], requireScheme: Bool) -> Bool {
+    static func uri(_ b: Buffer, requireScheme: Bool) -> Bool {
         let unreserved = Set("-._~".utf8)
         let subDelims = Set("!$&'()*+,;=".utf8)
         func pchar(_ c: UInt8, extra: Set<UInt8>) -> Bool {
             isAlpha(c) || isDigit(c) || unreserved.contains(c) || subDelims.contains(c) || c == 0x3A || c == 0x40 || extra.contains(c)
         }
-        func validPart(_ part: ArraySlice<UInt8>, extra: Set<UInt8>) -> Bool {
+        func validPart(_ part: Bytes, extra: Set<UInt8>) -> Bool {
             var i = part.startIndex
             while i < part.endIndex {
                 if part[i] == 0x25 {
@@ -298,8 +304,8 @@ enum FormatCheck {
             return true
         }
         var rest = b[...]
-        var fragment: ArraySlice<UInt8>?
-        var query: ArraySlice<UInt8>?
+        var fragment: Bytes?
+        var query: Bytes?
         if let h = rest.firstIndex(of: 0x23) { fragment = rest[(h + 1)...]; rest = rest[..<h] }
         if let q = rest.firstIndex(of: 0x3F) { query = rest[(q + 1)...]; rest = rest[..<q] }
         var hasScheme = false

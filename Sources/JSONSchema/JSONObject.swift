@@ -44,6 +44,13 @@ public struct JSONObject: Sendable, Hashable {
         return nil
     }
 
+    /// The position of a key, trying `hint` first: keys are usually looked up in document order.
+    @inline(__always)
+    func indexOf(_ key: String, hint: Int) -> Int? {
+        if hint < keys.count && keys[hint].isExactlyEqual(to: key) { return hint }
+        return indexOf(key)
+    }
+
     public subscript(key: String) -> JSONValue? {
         get { indexOf(key).map { values[$0] } }
         set {

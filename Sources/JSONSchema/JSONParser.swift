@@ -242,17 +242,23 @@ public struct JSONParser {
     private mutating func parseString() throws(JSONParseError) -> String {
         pos += 1
         let start = pos
-        // Fast path: no escapes.
+        // Fast path: no escapes. ASCII needs no UTF-8 check; anything else is checked once here,
+        // so the String is built without the standard library validating again.
+        var seen: UInt8 = 0
         while pos < bytes.count {
             let b = bytes[pos]
             if b == 0x22 {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<pos])
                 pos += 1
-                if let s = String(validating: slice, as: UTF8.self) { return s }
-                throw error(.invalidUTF8, at: start + Self.firstInvalidUTF8(slice))
+                if seen & 0x80 != 0 {
+                    let bad = Self.firstInvalidUTF8(slice)
+                    if bad != slice.count { throw error(.invalidUTF8, at: start + bad) }
+                }
+                return String(decoding: slice, as: UTF8.self)
             }
             if b == 0x5C { break }
             if b < 0x20 { throw error(.controlCharacterInString, at: pos) }
+            seen |= b
             pos += 1
         }
         guard pos < bytes.count else { throw error(.unexpectedEnd, at: pos) }
@@ -263,7 +269,8 @@ public struct JSONParser {
             let b = bytes[pos]
             if b == 0x22 {
                 pos += 1
-                if let s = String(validating: scratch, as: UTF8.self) { return s }
+                let valid = scratch.withUnsafeBufferPointer { Self.firstInvalidUTF8($0) == $0.count }
+                if valid { return String(decoding: scratch, as: UTF8.self) }
                 // Report the first bad byte of the raw input for a precise location.
                 let raw = UnsafeBufferPointer(rebasing: bytes[scratchStartOffsets..<(pos - 1)])
                 scratchStartOffsets += Self.firstInvalidUTF8(raw)

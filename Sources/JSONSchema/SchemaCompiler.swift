@@ -232,7 +232,11 @@ final class SchemaCompiler {
 
         // Applicators.
         if case .object(let props)? = o["properties"] {
-            for key in props.keys { node.properties[ExactString(key)] = try child(loc, "properties", key) }
+            for key in props.keys {
+                let sub = try child(loc, "properties", key)
+                node.properties[ExactString(key)] = sub
+                node.propertyList.append((key, sub))
+            }
         }
         if case .object(let props)? = o["patternProperties"] {
             for key in props.keys {
@@ -288,7 +292,7 @@ final class SchemaCompiler {
         }
         if case .array(let values)? = o["enum"] {
             node.enumValues = values
-            if values.count > 4 { node.enumSet = Set(values) }
+            if values.count > 16 { node.enumSet = Set(values) }
         }
         if let c = o["const"] { node.constValue = c }
         if case .number(let n)? = o["minimum"] { node.minimum = n }

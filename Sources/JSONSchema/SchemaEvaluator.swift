@@ -275,13 +275,13 @@ struct SchemaEvaluator {
         var valid = true
         if node.minLength != nil || node.maxLength != nil {
             let bytes = s.utf8.count
-            // Code points never exceed UTF-8 bytes: skip the count when bytes already decide.
-            if let max = node.maxLength, bytes > max, s.unicodeScalars.count > max {
+            // A code point takes 1 to 4 UTF-8 bytes: count code points only when bytes do not decide.
+            if let max = node.maxLength, bytes > max, Self.codePoints(s) > max {
                 if !collecting { return false }
                 valid = false
                 report(node, "maxLength", "string is longer than \(max) characters")
             }
-            if let min = node.minLength, min > 0, bytes < min || s.unicodeScalars.count < min {
+            if let min = node.minLength, min > 0, bytes < min || (bytes < 4 * min && Self.codePoints(s) < min) {
                 if !collecting { return false }
                 valid = false
                 report(node, "minLength", "string is shorter than \(min) characters")
@@ -298,6 +298,16 @@ struct SchemaEvaluator {
             report(node, "format", "string is not a valid \(node.formatName ?? f.rawValue)")
         }
         return valid
+    }
+
+    /// Code points in a string (UTF-8 bytes that are not continuation bytes).
+    static func codePoints(_ s: String) -> Int {
+        var s = s
+        return s.withUTF8 { buf in
+            var n = 0
+            for b in buf where b & 0xC0 != 0x80 { n += 1 }
+            return n
+        }
     }
 
     private mutating func checkArray(_ node: SchemaNode, _ a: [JSONValue], _ mine: inout Annotations, _ local: Bool) -> Bool {
@@ -380,6 +390,23 @@ struct SchemaEvaluator {
         return nil
     }
 
+    /// The `properties` subschema for a key: a linear scan for few properties, else hashed.
+    @inline(__always)
+    static func property(_ node: SchemaNode, _ key: String, hint: inout Int) -> SchemaNode? {
+        let list = node.propertyList
+        if list.isEmpty { return node.properties[ExactString(key)] }
+        // Messages usually list members in schema order: try the entry after the last match first.
+        if hint < list.count && list[hint].name.isExactlyEqual(to: key) {
+            hint += 1
+            return list[hint - 1].node
+        }
+        for i in list.indices where list[i].name.isExactlyEqual(to: key) {
+            hint = i + 1
+            return list[i].node
+        }
+        return nil
+    }
+
     private mutating func checkObject(_ node: SchemaNode, _ o: JSONObject, _ mine: inout Annotations, _ local: Bool) -> Bool {
         var valid = true
         if let min = node.minProperties, o.count < min {
@@ -392,7 +419,12 @@ struct SchemaEvaluator {
             valid = false
             report(node, "maxProperties", "object has more than \(max) properties")
         }
-        for name in node.required where o.indexOf(name) == nil {
+        var hint = 0
+        for name in node.required {
+            if let i = o.indexOf(name, hint: hint) {
+                hint = i + 1
+                continue
+            }
             if !collecting { return false }
             valid = false
             report(node, "required", "missing required property \"\(name)\"")
@@ -415,11 +447,12 @@ struct SchemaEvaluator {
         let hasProperties = !node.properties.isEmpty
         let hasPatterns = !node.patternProperties.isEmpty
         if hasProperties || hasPatterns || node.additionalProperties != nil {
+            var hint = 0
             for i in 0..<o.count {
                 let key = o.keys[i]
                 let v = o.values[i]
                 var matched = false
-                if hasProperties, let child = node.properties[ExactString(key)] {
+                if hasProperties, let child = Self.property(node, key, hint: &hint) {
                     matched = true
                     if !member(child, v, key: key, "properties", key) {
                         if !collecting { return false }

@@ -1,74 +1,77 @@
 /// One compiled schema object: every keyword it has, in a specialised form.
 ///
 /// Nodes are built by `SchemaCompiler` and never change afterwards; that is what makes the
-/// `@unchecked Sendable` sound. Tree edges (subschemas) are strong references; `$ref`,
+/// `@unchecked Sendable` and the unchecked exclusivity of their fields sound (the fields are
+/// `var` only because reference cycles are closed after creation; reading them is the hot path). Tree edges (subschemas) are strong references; `$ref`,
 /// `$dynamicRef` and dynamic-anchor edges are unowned, because they may form cycles. The owning
 /// `CompiledSchema` keeps every node alive in `nodes`.
 final class SchemaNode: @unchecked Sendable {
     /// Absolute URI of this schema object, with a JSON Pointer fragment.
     let absoluteLocation: String
     /// For boolean schemas: their value.
-    var booleanValue: Bool?
+    @exclusivity(unchecked) var booleanValue: Bool?
 
     // Validation vocabulary.
-    var typeMask: UInt8 = 0
-    var enumValues: [JSONValue]?
-    var enumSet: Set<JSONValue>?
-    var constValue: JSONValue?
-    var minimum: JSONNumber?
-    var maximum: JSONNumber?
-    var exclusiveMinimum: JSONNumber?
-    var exclusiveMaximum: JSONNumber?
-    var multipleOf: JSONNumber?
-    var minLength: Int?
-    var maxLength: Int?
-    var pattern: ECMARegex?
-    var format: FormatKind?
-    var formatName: String?
-    var minItems: Int?
-    var maxItems: Int?
-    var uniqueItems = false
-    var minContains: Int?
-    var maxContains: Int?
-    var minProperties: Int?
-    var maxProperties: Int?
-    var required: [String] = []
-    var dependentRequired: [(String, [String])] = []
+    @exclusivity(unchecked) var typeMask: UInt8 = 0
+    @exclusivity(unchecked) var enumValues: [JSONValue]?
+    @exclusivity(unchecked) var enumSet: Set<JSONValue>?
+    @exclusivity(unchecked) var constValue: JSONValue?
+    @exclusivity(unchecked) var minimum: JSONNumber?
+    @exclusivity(unchecked) var maximum: JSONNumber?
+    @exclusivity(unchecked) var exclusiveMinimum: JSONNumber?
+    @exclusivity(unchecked) var exclusiveMaximum: JSONNumber?
+    @exclusivity(unchecked) var multipleOf: JSONNumber?
+    @exclusivity(unchecked) var minLength: Int?
+    @exclusivity(unchecked) var maxLength: Int?
+    @exclusivity(unchecked) var pattern: ECMARegex?
+    @exclusivity(unchecked) var format: FormatKind?
+    @exclusivity(unchecked) var formatName: String?
+    @exclusivity(unchecked) var minItems: Int?
+    @exclusivity(unchecked) var maxItems: Int?
+    @exclusivity(unchecked) var uniqueItems = false
+    @exclusivity(unchecked) var minContains: Int?
+    @exclusivity(unchecked) var maxContains: Int?
+    @exclusivity(unchecked) var minProperties: Int?
+    @exclusivity(unchecked) var maxProperties: Int?
+    @exclusivity(unchecked) var required: [String] = []
+    @exclusivity(unchecked) var dependentRequired: [(String, [String])] = []
 
     // Applicator vocabulary.
-    var properties: [ExactString: SchemaNode] = [:]
-    var patternProperties: [(ECMARegex, String, SchemaNode)] = []
-    var additionalProperties: SchemaNode?
-    var propertyNames: SchemaNode?
-    var dependentSchemas: [(String, SchemaNode)] = []
-    var prefixItems: [SchemaNode] = []
-    var items: SchemaNode?
-    var contains: SchemaNode?
-    var allOf: [SchemaNode] = []
-    var anyOf: [SchemaNode] = []
-    var oneOf: [SchemaNode] = []
-    var not: SchemaNode?
-    var ifSchema: SchemaNode?
-    var thenSchema: SchemaNode?
-    var elseSchema: SchemaNode?
-    unowned(unsafe) var ref: SchemaNode?
-    var dynamicRef: DynamicReference?
+    @exclusivity(unchecked) var properties: [ExactString: SchemaNode] = [:]
+    /// The same, in schema order, for a linear lookup when there are few (faster than hashing).
+    @exclusivity(unchecked) var propertyList: [(name: String, node: SchemaNode)] = []
+    @exclusivity(unchecked) var patternProperties: [(ECMARegex, String, SchemaNode)] = []
+    @exclusivity(unchecked) var additionalProperties: SchemaNode?
+    @exclusivity(unchecked) var propertyNames: SchemaNode?
+    @exclusivity(unchecked) var dependentSchemas: [(String, SchemaNode)] = []
+    @exclusivity(unchecked) var prefixItems: [SchemaNode] = []
+    @exclusivity(unchecked) var items: SchemaNode?
+    @exclusivity(unchecked) var contains: SchemaNode?
+    @exclusivity(unchecked) var allOf: [SchemaNode] = []
+    @exclusivity(unchecked) var anyOf: [SchemaNode] = []
+    @exclusivity(unchecked) var oneOf: [SchemaNode] = []
+    @exclusivity(unchecked) var not: SchemaNode?
+    @exclusivity(unchecked) var ifSchema: SchemaNode?
+    @exclusivity(unchecked) var thenSchema: SchemaNode?
+    @exclusivity(unchecked) var elseSchema: SchemaNode?
+    @exclusivity(unchecked) unowned(unsafe) var ref: SchemaNode?
+    @exclusivity(unchecked) var dynamicRef: DynamicReference?
 
     // Unevaluated vocabulary.
-    var unevaluatedItems: SchemaNode?
-    var unevaluatedProperties: SchemaNode?
+    @exclusivity(unchecked) var unevaluatedItems: SchemaNode?
+    @exclusivity(unchecked) var unevaluatedProperties: SchemaNode?
 
     /// Set when this node starts a schema resource (it has `$id`, or is a document root).
-    var resource: SchemaResource?
+    @exclusivity(unchecked) var resource: SchemaResource?
     /// The resource this node belongs to (its dynamic scope entry when reached by a reference).
-    unowned(unsafe) var owner: SchemaResource?
+    @exclusivity(unchecked) unowned(unsafe) var owner: SchemaResource?
 
     /// Quick flags, computed once compilation is done.
-    var hasObjectKeywords = false
-    var hasArrayKeywords = false
-    var hasStringKeywords = false
-    var hasNumberKeywords = false
-    var hasInPlaceApplicators = false
+    @exclusivity(unchecked) var hasObjectKeywords = false
+    @exclusivity(unchecked) var hasArrayKeywords = false
+    @exclusivity(unchecked) var hasStringKeywords = false
+    @exclusivity(unchecked) var hasNumberKeywords = false
+    @exclusivity(unchecked) var hasInPlaceApplicators = false
     /// True when this node needs evaluation annotations from its own keywords (`unevaluated*`).
     var needsAnnotations: Bool { unevaluatedItems != nil || unevaluatedProperties != nil }
 
@@ -77,6 +80,7 @@ final class SchemaNode: @unchecked Sendable {
     }
 
     func finish() {
+        if properties.count > 16 { propertyList = [] }
         hasObjectKeywords = !properties.isEmpty || !patternProperties.isEmpty || additionalProperties != nil
             || propertyNames != nil || !dependentSchemas.isEmpty || minProperties != nil || maxProperties != nil
             || !required.isEmpty || !dependentRequired.isEmpty || unevaluatedProperties != nil
@@ -101,7 +105,7 @@ struct DynamicReference {
 final class SchemaResource: @unchecked Sendable {
     let uri: String
     /// `$dynamicAnchor` names defined in this resource, to their nodes (unowned: see `SchemaNode`).
-    var dynamicAnchors: [String: UnownedNode] = [:]
+    @exclusivity(unchecked) var dynamicAnchors: [String: UnownedNode] = [:]
 
     init(uri: String) { self.uri = uri }
 }
