@@ -126,3 +126,7 @@ public final class TLSClientSession {
         return TLSResumptionTicket(session: session)
     }
 }
+
+/// Confined to one thread or queue: never Sendable.
+@available(*, unavailable)
+extension TLSClientSession: Sendable {}

@@ -92,3 +92,7 @@ public final class TLSSession {
     /// Whether the handshake resumed an earlier session (ticket or session ID).
     public var sessionReused: Bool { stream.sessionReused }
 }
+
+/// Confined to one connection's queue: never Sendable.
+@available(*, unavailable)
+extension TLSSession: Sendable {}
