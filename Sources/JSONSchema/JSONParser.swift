@@ -19,6 +19,10 @@ public struct JSONParser {
     private var pos = 0
     private var depth = 0
     private var scratch: [UInt8] = []
+    /// Members of the arrays and objects being parsed, shared by all levels: each container
+    /// copies its own members out once, in one allocation of the exact size.
+    private var valueStack: [JSONValue] = []
+    private var keyStack: [String] = []
 
     init(bytes: UnsafeRawBufferPointer, options: Options) {
         self.bytes = bytes.bindMemory(to: UInt8.self)
@@ -112,16 +116,17 @@ public struct JSONParser {
     private mutating func parseArray() throws(JSONParseError) -> JSONValue {
         try enter()
         pos += 1
-        var elements: [JSONValue] = []
         skipWhitespace()
         if pos < bytes.count && bytes[pos] == 0x5D {
             pos += 1
             depth -= 1
-            return .array(elements)
+            return .array([])
         }
+        let base = valueStack.count
         while true {
             skipWhitespace()
-            elements.append(try parseValue())
+            let element = try parseValue()
+            valueStack.append(element)
             skipWhitespace()
             guard pos < bytes.count else { throw error(.unexpectedEnd, at: pos) }
             let b = bytes[pos]
@@ -131,21 +136,23 @@ public struct JSONParser {
             throw error(.unexpectedByte(b), at: pos - 1)
         }
         depth -= 1
+        let elements = Array(valueStack[base...])
+        valueStack.removeSubrange(base...)
         return .array(elements)
     }
 
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enter()
         pos += 1
-        var keys: [String] = []
-        var values: [JSONValue] = []
         var seen: Set<ExactString>? = nil
         skipWhitespace()
         if pos < bytes.count && bytes[pos] == 0x7D {
             pos += 1
             depth -= 1
-            return .object(JSONObject(uniqueKeys: keys, values: values))
+            return .object(JSONObject())
         }
+        let base = keyStack.count
+        let valueBase = valueStack.count
         while true {
             skipWhitespace()
             guard pos < bytes.count, bytes[pos] == 0x22 else { throw unexpected(at: pos) }
@@ -157,16 +164,21 @@ public struct JSONParser {
                 seen = s
                 if !inserted { throw error(.duplicateKey(key), at: keyOffset) }
             } else {
-                if keys.contains(where: { $0.isExactlyEqual(to: key) }) { throw error(.duplicateKey(key), at: keyOffset) }
-                if keys.count >= JSONObject.indexThreshold { seen = Set((keys + [key]).map(ExactString.init)) }
+                for i in base..<keyStack.count where keyStack[i].isExactlyEqual(to: key) {
+                    throw error(.duplicateKey(key), at: keyOffset)
+                }
+                // Many members: switch to hashing, so duplicate checks stay linear overall.
+                if keyStack.count - base >= JSONObject.indexThreshold {
+                    seen = Set((keyStack[base...] + [key]).map(ExactString.init))
+                }
             }
             skipWhitespace()
             guard pos < bytes.count, bytes[pos] == 0x3A else { throw unexpected(at: pos) }
             pos += 1
             skipWhitespace()
             let value = try parseValue()
-            keys.append(key)
-            values.append(value)
+            keyStack.append(key)
+            valueStack.append(value)
             skipWhitespace()
             guard pos < bytes.count else { throw error(.unexpectedEnd, at: pos) }
             let b = bytes[pos]
@@ -176,6 +188,10 @@ public struct JSONParser {
             throw error(.unexpectedByte(b), at: pos - 1)
         }
         depth -= 1
+        let keys = Array(keyStack[base...])
+        let values = Array(valueStack[valueBase...])
+        keyStack.removeSubrange(base...)
+        valueStack.removeSubrange(valueBase...)
         return .object(JSONObject(uniqueKeys: keys, values: values))
     }
 
