@@ -92,6 +92,16 @@ final class RequestBodyTests: ServerTestCase {
         XCTAssertEqual(try client.readUntilClosed(), [])
     }
 
+    func testExpectContinueWithTooLargeBodyGets413WithoutInterim100() throws {
+        let server = try echoServer(collectLimit: 10)
+        let client = try client(server)
+        try client.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\nExpect: 100-continue\r\n\r\n")
+        let first = try client.readResponse()
+        XCTAssertEqual(first.status, 413, "the body must be refused before the client sends it, without a 100")
+        XCTAssertTrue(first.connectionHas("close"))
+        XCTAssertEqual(try client.readUntilClosed(), [])
+    }
+
     func testCollectLimitRefusesLargerContentLengthWith413AndCloses() throws {
         let handled = RequestLog()
         let server = try startServer(TestHandler(policy: { _, _ in .collect(maxBytes: 10) }) { request, responder in

@@ -116,6 +116,25 @@ final class StrictnessTests: ServerTestCase {
         try assertRefused("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", status: 400, server: server)
     }
 
+    func testTransferEncodingInHTTP10RequestClosesTheConnection() throws {
+        let server = try strictServer()
+        let client = try client(server)
+        // RFC 9112 §6.1: faulty framing; the server must close after responding (if it responds).
+        try client.send(
+            "POST / HTTP/1.0\r\nHost: a\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+                + "GET /after HTTP/1.0\r\nHost: a\r\nConnection: keep-alive\r\n\r\n")
+        var texts: [String] = []
+        do {
+            let response = try client.readFinalResponse()
+            XCTAssertTrue(response.connectionHas("close"), "status \(response.status) kept the connection")
+            texts.append(response.text)
+        } catch ClientError.closedEarly(let received) {
+            XCTAssertEqual(received, [])
+        }
+        XCTAssertEqual(String(decoding: try client.readUntilClosed(), as: UTF8.self), "")
+        XCTAssertFalse(seen.all.contains("/after"), "a request after faulty framing was answered")
+    }
+
     func testConnectIs501() throws {
         let server = try strictServer()
         let client = try client(server)

@@ -96,7 +96,7 @@ final class ResponderGate: Sendable {
         arrived.signal()
     }
 
-    /// Waits until a request is parked; returns its target.
+    /// Waits until a request is parked; false if none came in time.
     func waitForArrival(timeout: TimeInterval = 5) -> Bool {
         arrived.wait(timeout: .now() + timeout) == .success
     }
