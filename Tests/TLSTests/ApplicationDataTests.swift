@@ -50,6 +50,30 @@ final class ApplicationDataTests: TLSTestCase {
         XCTAssertGreaterThan(report.wantWrites, 0, "expected want-write")
     }
 
+    /// After want-write the same bytes may be offered from another address (the caller's buffer
+    /// was reallocated): SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER.
+    func testRetryAfterWantWriteFromAMovedBuffer() throws {
+        let connection = try established()
+        let body = pattern(512 * 1024, seed: 5)
+        var offset = 0
+        var blocked = false
+        while !blocked && offset < body.count {
+            let result = body.withUnsafeBytes { connection.server.write(UnsafeRawBufferPointer(rebasing: $0[offset...])) }
+            switch result {
+            case .bytes(let count): offset += count
+            case .wantWrite: blocked = true
+            default: return XCTFail("write \(result)")
+            }
+        }
+        XCTAssertTrue(blocked, "the socket never pushed back")
+        let moved = Array(body[offset...])  // a new buffer holding the same remaining bytes
+        // The client gets everything in order: what was written before the move, then the rest.
+        let report = transfer(moved, from: connection.server, writerFD: connection.pair.serverFD,
+                              to: connection.client, readerFD: connection.pair.clientFD, expectedCount: body.count)
+        XCTAssertNil(report.failure)
+        XCTAssertTrue(report.received == body, "received bytes differ from those sent")
+    }
+
     func testLargeClientUpload() throws {
         let connection = try established(.tls12)
         let upload = pattern(1024 * 1024 + 17, seed: 3)

@@ -111,14 +111,17 @@ struct TransferReport {
 
 /// Writes `data` from `writer` while `reader` reads it, both non-blocking, until everything
 /// arrived. After want-write the same remaining bytes are offered again, as the API requires.
+/// `expectedCount`: bytes the reader must get, when it differs from `data.count` (bytes already in flight).
 func transfer(_ data: [UInt8], from writer: TLSEndpoint, writerFD: Int32,
-              to reader: TLSEndpoint, readerFD: Int32, timeout: TimeInterval = 20) -> TransferReport {
+              to reader: TLSEndpoint, readerFD: Int32, expectedCount: Int? = nil,
+              timeout: TimeInterval = 20) -> TransferReport {
+    let expectedCount = expectedCount ?? data.count
     var report = TransferReport()
-    report.received.reserveCapacity(data.count)
+    report.received.reserveCapacity(expectedCount)
     var offset = 0
     var buffer = [UInt8](repeating: 0, count: 64 * 1024)
     let deadline = Date().addingTimeInterval(timeout)
-    while report.received.count < data.count && Date() < deadline && report.failure == nil {
+    while report.received.count < expectedCount && Date() < deadline && report.failure == nil {
         var progress = false
         var writerEvents: Int16 = 0
         var readerEvents: Int16 = 0
@@ -154,7 +157,7 @@ func transfer(_ data: [UInt8], from writer: TLSEndpoint, writerFD: Int32,
             waitFor([(writerFD, writerEvents), (readerFD, readerEvents)])
         }
     }
-    if report.failure == nil && report.received.count < data.count { report.failure = "timed out" }
+    if report.failure == nil && report.received.count < expectedCount { report.failure = "timed out" }
     return report
 }
 
