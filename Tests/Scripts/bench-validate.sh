@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Validation speed of the JSONSchema module against peer validators, in one run.
+#
+# For every message type with examples in Schemas/examples/<type>/valid/, prints validations per
+# second on one core for each example, already parsed and with parsing counted (our
+# klagebro-bench-validate), then the peers on the same schema and files
+# (python3 ../shared/bench/validate/peers.py: Python jsonschema, fastjsonschema, jsonschema-rs;
+# needs `pip install jsonschema fastjsonschema jsonschema-rs`). Compare ratios within one run.
+#
+# Environment: BENCH_SECONDS (per measurement, default 2), SCRATCH (SwiftPM scratch path,
+# default .build), BENCH_CPU_TIME=1 to time our side by thread CPU time (steadier on a busy machine;
+# the peers always use wall-clock time).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+seconds="${BENCH_SECONDS:-2}"
+scratch="${SCRATCH:-.build}"
+peers="$root/../shared/bench/validate/peers.py"
+
+swift build -c release --scratch-path "$scratch" --product klagebro-bench-validate >&2
+bench="$scratch/release/klagebro-bench-validate"
+extra=()
+if [[ "${BENCH_CPU_TIME:-0}" == "1" ]]; then extra+=(--cpu-time); fi
+
+shopt -s nullglob
+types=()
+for dir in Schemas/examples/*/valid; do
+    t="$(basename "$(dirname "$dir")")"
+    files=("$dir"/*.json)
+    if ((${#files[@]} > 0)); then types+=("$t"); fi
+done
+if ((${#types[@]} == 0)); then
+    echo "no examples in Schemas/examples/*/valid" >&2
+    exit 1
+fi
+
+echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(uname -m), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+for t in "${types[@]}"; do
+    files=(Schemas/examples/"$t"/valid/*.json)
+    schema="Schemas/$t.v1.schema.json"
+    echo
+    echo "## $t (${#files[@]} examples, schema $schema)"
+    "$bench" --refs Schemas --seconds "$seconds" "${extra[@]}" "${files[@]}"
+    if [[ -f "$peers" ]]; then
+        python3 "$peers" "$schema" "${files[@]}" --refs Schemas --seconds "$seconds" || echo "(peers failed)"
+    else
+        echo "(peers.py not found at ../shared/bench/validate/peers.py)"
+    fi
+done
