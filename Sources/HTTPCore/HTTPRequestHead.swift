@@ -36,10 +36,19 @@ public struct HTTPRequestHead: Sendable, Equatable {
         self.expectsContinue = expectsContinue
     }
 
-    /// The path of an origin-form target, without the query (still percent-encoded).
+    /// The path of the target without the query (still percent-encoded). For the absolute-form
+    /// (`http://host/path?q`, RFC 9112 §3.2.2) it is the path part; for `*` it is `*`.
     public var path: Substring {
-        if let q = target.firstIndex(of: "?") { return target[..<q] }
-        return target[...]
+        var rest = target[...]
+        if !rest.hasPrefix("/"), let colon = rest.firstIndex(of: ":"), rest[colon...].hasPrefix("://") {
+            let authorityAndPath = rest[rest.index(colon, offsetBy: 3)...]
+            guard let pathStart = authorityAndPath.firstIndex(where: { $0 == "/" || $0 == "?" }),
+                authorityAndPath[pathStart] == "/"
+            else { return "/" }
+            rest = authorityAndPath[pathStart...]
+        }
+        if let q = rest.firstIndex(of: "?") { return rest[..<q] }
+        return rest
     }
 
     /// The query of the target without the `?`, or nil.

@@ -77,6 +77,7 @@ final class HTTPConnection: @unchecked Sendable {
     private var processing = false
     private var peerClosedInput = false
     private var closeAfterResponse = false
+    private var readWaitsForWritable = false
     private var headStartedAt: UInt64 = 0
     private var deadline: UInt64 = 0
 
@@ -136,6 +137,8 @@ final class HTTPConnection: @unchecked Sendable {
         case .wouldBlock:
             break
         case .wantWrite:
+            // TLS needs to write before it can read on (e.g. a key update): retry when writable.
+            readWaitsForWritable = true
             armWrite()
         case .closed:
             peerClosedInput = true
@@ -399,7 +402,8 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     private func resumeAfterResponse() {
-        guard phase == .awaitingHead else { return }
+        // With output still blocked, pipelined requests wait: `writable` resumes once it drains.
+        guard phase == .awaitingHead, pendingOffset >= pending.count else { return }
         if !carry.isEmpty {
             let count = carry.count
             carry.withUnsafeBytes { loop.receiveBuffer.copyMemory(from: $0) }
@@ -508,6 +512,10 @@ final class HTTPConnection: @unchecked Sendable {
             flush()
             if wasBlocked && pendingOffset >= pending.count && phase == .awaitingHead {
                 resumeAfterResponse()
+            }
+            if readWaitsForWritable && phase != .closed {
+                readWaitsForWritable = false
+                readable()
             }
         }
     }
@@ -681,10 +689,21 @@ final class HTTPConnection: @unchecked Sendable {
         }
     }
 
+    /// Graceful shutdown: close now what has no request in progress; the rest closes after its
+    /// current response.
     func drain() {
         closeAfterResponse = true
-        if phase == .awaitingHead && carry.isEmpty && pendingOffset >= pending.count {
+        switch phase {
+        case .handshaking:
             teardown()
+        case .awaitingHead where carry.isEmpty:
+            if pendingOffset < pending.count {
+                phase = .finishing  // the last response is still being written; close after it
+            } else {
+                teardown()
+            }
+        default:
+            break
         }
     }
 

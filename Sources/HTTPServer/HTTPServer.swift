@@ -117,21 +117,29 @@ public final class HTTPServer: Sendable {
     /// (up to `limits.shutdownGracePeriod`), then close what is left. Calls `completion` once
     /// every connection is closed.
     public func shutdown(completion: @escaping @Sendable () -> Void) {
-        let source: DispatchSourceRead? = state.withLock { state in
-            guard !state.stopping else { return nil }
+        let (source, alreadyStopping): (DispatchSourceRead?, Bool) = state.withLock { state in
+            guard !state.stopping else { return (nil, true) }
             state.stopping = true
             let source = state.acceptSource
             if state.acceptSuspended { source?.resume() }
             state.acceptSource = nil
-            return source
+            return (source, false)
         }
-        guard let source else { return }
+        let deadline = DispatchTime.now() + .nanoseconds(Int(core.limits.shutdownGracePeriod.nanoseconds))
+        if alreadyStopping {
+            // A second caller waits for the same end.
+            waitForConnections(until: deadline, completion: completion)
+            return
+        }
         core.draining.store(true, ordering: .relaxed)
         let fd = socket.fd
-        source.setCancelHandler { close(fd) }
-        source.cancel()
+        if let source {
+            source.setCancelHandler { close(fd) }
+            source.cancel()
+        } else {
+            close(fd)
+        }
         for loop in loops { loop.queue.async { loop.drainConnections() } }
-        let deadline = DispatchTime.now() + .nanoseconds(Int(core.limits.shutdownGracePeriod.nanoseconds))
         waitForConnections(until: deadline, completion: completion)
     }
 
