@@ -3,7 +3,8 @@ import PackageDescription
 
 // Modules, each with one job; dependencies point one way:
 //   CShims/COpenSSL/CSQLite (system shims) <- HTTPCore (pure HTTP/1.1 parsing) <- TLS <- HTTPServer
-//   JSONSchema (pure, general validator)
+//   JSONSchema (pure, general validator) <- Domain (pure)
+//   CSQLite <- Store
 //   executables on top.
 let package = Package(
     name: "Klagebro",
@@ -32,6 +33,11 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["HTTPCore", "TLS", "CShims"]),
         // A general JSON Schema draft 2020-12 validator and the exact JSON reader it needs.
         .target(name: "JSONSchema"),
+        // SQLite: connections, statements, migrations, the single writer with group commit;
+        // content-addressed document files.
+        .target(name: "Store", dependencies: ["CSQLite", "COpenSSL"]),
+        // The domain: identifiers, addressing registry, status machine, semantic checks. No I/O.
+        .target(name: "Domain", dependencies: ["JSONSchema"], resources: [.copy("Resources")]),
 
         .executableTarget(
             name: "klagebro",
@@ -49,5 +55,7 @@ let package = Package(
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "DomainTests", dependencies: ["Domain"]),
     ]
 )

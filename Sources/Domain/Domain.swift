@@ -1,0 +1,1 @@
+// Domain module: filled in by its own change.

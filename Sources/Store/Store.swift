@@ -1,0 +1,1 @@
+// Store module: filled in by its own change.
