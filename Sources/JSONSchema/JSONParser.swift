@@ -3,7 +3,7 @@
 /// Policy, chosen for safety and determinism:
 /// - invalid UTF-8, unescaped control characters and unpaired surrogate escapes are errors;
 /// - a duplicate key in an object is an error (`JSONParseError.Reason.duplicateKey`);
-/// - nesting is bounded (`Options.maxDepth`), so deep input cannot exhaust the stack;
+/// - nesting is bounded (`Options.maxDepth`); containers are tracked on a heap stack, not by recursion;
 /// - numbers are kept exact (`JSONNumber`), never rounded through `Double`;
 /// - errors carry the byte offset, line and column.
 public struct JSONParser {
@@ -85,18 +85,106 @@ public struct JSONParser {
         }
     }
 
+    /// An open array or object. Containers are kept on a heap stack rather than the call stack,
+    /// so nesting costs no stack frames whatever the build mode.
+    private struct Container {
+        let isObject: Bool
+        let keyBase: Int
+        let valueBase: Int
+        /// Keys seen so far, once the object is large enough for hashing to pay.
+        var seen: Set<ExactString>?
+    }
+
     private mutating func parseValue() throws(JSONParseError) -> JSONValue {
-        guard pos < bytes.count else { throw error(.unexpectedEnd, at: pos) }
-        switch bytes[pos] {
-        case 0x22: return .string(try parseString())
-        case 0x7B: return try parseObject()
-        case 0x5B: return try parseArray()
-        case 0x74: try expectLiteral("true"); return .bool(true)
-        case 0x66: try expectLiteral("false"); return .bool(false)
-        case 0x6E: try expectLiteral("null"); return .null
-        case 0x2D, 0x30...0x39: return .number(try parseNumber())
-        default: throw unexpected(at: pos)
+        var containers: [Container] = []
+        while true {
+            // A value starts here: a scalar, or the opening of a container.
+            skipWhitespace()
+            guard pos < bytes.count else { throw error(.unexpectedEnd, at: pos) }
+            var current: JSONValue
+            switch bytes[pos] {
+            case 0x22: current = .string(try parseString())
+            case 0x74: try expectLiteral("true"); current = .bool(true)
+            case 0x66: try expectLiteral("false"); current = .bool(false)
+            case 0x6E: try expectLiteral("null"); current = .null
+            case 0x2D, 0x30...0x39: current = .number(try parseNumber())
+            case 0x5B:
+                try enter()
+                pos += 1
+                skipWhitespace()
+                if pos < bytes.count && bytes[pos] == 0x5D {
+                    pos += 1
+                    depth -= 1
+                    current = .array([])
+                } else {
+                    containers.append(Container(isObject: false, keyBase: keyStack.count, valueBase: valueStack.count, seen: nil))
+                    continue
+                }
+            case 0x7B:
+                try enter()
+                pos += 1
+                skipWhitespace()
+                if pos < bytes.count && bytes[pos] == 0x7D {
+                    pos += 1
+                    depth -= 1
+                    current = .object(JSONObject())
+                } else {
+                    containers.append(Container(isObject: true, keyBase: keyStack.count, valueBase: valueStack.count, seen: nil))
+                    try parseMemberName(&containers[containers.count - 1])
+                    continue
+                }
+            default:
+                throw unexpected(at: pos)
+            }
+            // A value is complete: add it to the open container, closing containers as they end.
+            while let top = containers.last {
+                valueStack.append(current)
+                skipWhitespace()
+                guard pos < bytes.count else { throw error(.unexpectedEnd, at: pos) }
+                let b = bytes[pos]
+                pos += 1
+                if b == 0x2C {
+                    if top.isObject { try parseMemberName(&containers[containers.count - 1]) }
+                    break
+                }
+                if top.isObject ? b != 0x7D : b != 0x5D { throw error(.unexpectedByte(b), at: pos - 1) }
+                containers.removeLast()
+                depth -= 1
+                let values = Array(valueStack[top.valueBase...])
+                valueStack.removeSubrange(top.valueBase...)
+                if top.isObject {
+                    let keys = Array(keyStack[top.keyBase...])
+                    keyStack.removeSubrange(top.keyBase...)
+                    current = .object(JSONObject(uniqueKeys: keys, values: values))
+                } else {
+                    current = .array(values)
+                }
+            }
+            if containers.isEmpty { return current }
         }
+    }
+
+    /// Reads `"name" :` of an object member, refusing a duplicate name.
+    private mutating func parseMemberName(_ container: inout Container) throws(JSONParseError) {
+        skipWhitespace()
+        guard pos < bytes.count, bytes[pos] == 0x22 else { throw unexpected(at: pos) }
+        let keyOffset = pos
+        let key = try parseString()
+        if container.seen != nil {
+            if !container.seen!.insert(ExactString(key)).inserted { throw error(.duplicateKey(key), at: keyOffset) }
+        } else {
+            for i in container.keyBase..<keyStack.count where keyStack[i].isExactlyEqual(to: key) {
+                throw error(.duplicateKey(key), at: keyOffset)
+            }
+            // Many members: switch to hashing, so duplicate checks stay linear overall.
+            if keyStack.count - container.keyBase >= JSONObject.indexThreshold {
+                container.seen = Set((keyStack[container.keyBase...] + [key]).map(ExactString.init))
+            }
+        }
+        keyStack.append(key)
+        skipWhitespace()
+        guard pos < bytes.count, bytes[pos] == 0x3A else { throw unexpected(at: pos) }
+        pos += 1
     }
 
     private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
@@ -111,88 +199,6 @@ public struct JSONParser {
     private mutating func enter() throws(JSONParseError) {
         depth += 1
         if depth > options.maxDepth { throw error(.tooDeep(limit: options.maxDepth), at: pos) }
-    }
-
-    private mutating func parseArray() throws(JSONParseError) -> JSONValue {
-        try enter()
-        pos += 1
-        skipWhitespace()
-        if pos < bytes.count && bytes[pos] == 0x5D {
-            pos += 1
-            depth -= 1
-            return .array([])
-        }
-        let base = valueStack.count
-        while true {
-            skipWhitespace()
-            let element = try parseValue()
-            valueStack.append(element)
-            skipWhitespace()
-            guard pos < bytes.count else { throw error(.unexpectedEnd, at: pos) }
-            let b = bytes[pos]
-            pos += 1
-            if b == 0x2C { continue }
-            if b == 0x5D { break }
-            throw error(.unexpectedByte(b), at: pos - 1)
-        }
-        depth -= 1
-        let elements = Array(valueStack[base...])
-        valueStack.removeSubrange(base...)
-        return .array(elements)
-    }
-
-    private mutating func parseObject() throws(JSONParseError) -> JSONValue {
-        try enter()
-        pos += 1
-        var seen: Set<ExactString>? = nil
-        skipWhitespace()
-        if pos < bytes.count && bytes[pos] == 0x7D {
-            pos += 1
-            depth -= 1
-            return .object(JSONObject())
-        }
-        let base = keyStack.count
-        let valueBase = valueStack.count
-        while true {
-            skipWhitespace()
-            guard pos < bytes.count, bytes[pos] == 0x22 else { throw unexpected(at: pos) }
-            let keyOffset = pos
-            let key = try parseString()
-            if var s = seen {
-                seen = nil
-                let inserted = s.insert(ExactString(key)).inserted
-                seen = s
-                if !inserted { throw error(.duplicateKey(key), at: keyOffset) }
-            } else {
-                for i in base..<keyStack.count where keyStack[i].isExactlyEqual(to: key) {
-                    throw error(.duplicateKey(key), at: keyOffset)
-                }
-                // Many members: switch to hashing, so duplicate checks stay linear overall.
-                if keyStack.count - base >= JSONObject.indexThreshold {
-                    seen = Set((keyStack[base...] + [key]).map(ExactString.init))
-                }
-            }
-            skipWhitespace()
-            guard pos < bytes.count, bytes[pos] == 0x3A else { throw unexpected(at: pos) }
-            pos += 1
-            skipWhitespace()
-            let value = try parseValue()
-            keyStack.append(key)
-            valueStack.append(value)
-            skipWhitespace()
-            guard pos < bytes.count else { throw error(.unexpectedEnd, at: pos) }
-            let b = bytes[pos]
-            pos += 1
-            if b == 0x2C { continue }
-            if b == 0x7D { break }
-            throw error(.unexpectedByte(b), at: pos - 1)
-        }
-        depth -= 1
-        let keys = Array(keyStack[base...])
-        let values = Array(valueStack[valueBase...])
-        keyStack.removeSubrange(base...)
-        valueStack.removeSubrange(valueBase...)
-        return .object(JSONObject(uniqueKeys: keys, values: values))
     }
 
     // MARK: Numbers

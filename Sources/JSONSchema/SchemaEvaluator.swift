@@ -219,12 +219,14 @@ struct SchemaEvaluator {
         }
 
         if let unevaluated = node.unevaluatedProperties, case .object(let o) = value {
-            for i in 0..<o.count where !mine.isPropertyEvaluated(i) {
-                if !member(unevaluated, o.values[i], key: o.keys[i], "unevaluatedProperties", nil) {
+            let keys = o.keys
+            let values = o.values
+            for i in 0..<keys.count where !mine.isPropertyEvaluated(i) {
+                if !member(unevaluated, values[i], key: keys[i], "unevaluatedProperties", nil) {
                     if !collecting { return false }
                     valid = false
                 }
-                if local { mine.markProperty(i, count: o.count) }
+                if local { mine.markProperty(i, count: keys.count) }
             }
         }
         if let unevaluated = node.unevaluatedItems, case .array(let a) = value {
@@ -448,9 +450,11 @@ struct SchemaEvaluator {
         let hasPatterns = !node.patternProperties.isEmpty
         if hasProperties || hasPatterns || node.additionalProperties != nil {
             var hint = 0
-            for i in 0..<o.count {
-                let key = o.keys[i]
-                let v = o.values[i]
+            let keys = o.keys
+            let values = o.values
+            for i in 0..<keys.count {
+                let key = keys[i]
+                let v = values[i]
                 var matched = false
                 if hasProperties, let child = Self.property(node, key, hint: &hint) {
                     matched = true
@@ -475,7 +479,7 @@ struct SchemaEvaluator {
                         valid = false
                     }
                 }
-                if local && matched { mine.markProperty(i, count: o.count) }
+                if local && matched { mine.markProperty(i, count: keys.count) }
             }
         }
         for (key, child) in node.dependentSchemas where o.indexOf(key) != nil {

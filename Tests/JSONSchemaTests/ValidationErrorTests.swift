@@ -94,3 +94,42 @@ final class ManagedAtomicCounter: @unchecked Sendable {
     func increment() { lock.lock(); count += 1; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
+
+/// Threads may have small stacks. Parsing uses no recursion at all; evaluation recursion is
+/// bounded by `SchemaOptions.maxEvaluationDepth`.
+final class StackBoundTests: XCTestCase {
+    private func onThread(stackSize: Int, _ body: @escaping @Sendable () -> Bool) -> Bool {
+        let done = expectation(description: "work on a small stack")
+        let outcome = ManagedAtomicCounter()
+        let thread = Thread {
+            if body() { outcome.increment() }
+            done.fulfill()
+        }
+        thread.stackSize = stackSize
+        thread.start()
+        wait(for: [done], timeout: 60)
+        return outcome.value == 1
+    }
+
+    func testNestingBeyondTheDefaultBoundParsesOnA256KiBStack() {
+        // 400 levels, over three times the default bound. (Freeing a nested value is recursive
+        // in the Swift runtime, which is one reason the parser bounds depth at all.)
+        let depth = 200
+        let text = String(repeating: #"{"a":["#, count: depth) + String(repeating: "]}", count: depth)
+        XCTAssertTrue(onThread(stackSize: 256 * 1024) {
+            (try? JSONParser.parse(text: text, options: .init(maxDepth: 2 * depth))) != nil
+        })
+    }
+
+    func testEvaluationAtTheDefaultBoundFitsA4MiBStackInDebug() throws {
+        let schema = try compile(##"{"$defs": {"n": {"type": ["array", "object"], "items": {"$ref": "#/$defs/n"}, "additionalProperties": {"$ref": "#/$defs/n"}, "unevaluatedProperties": false}}, "$ref": "#/$defs/n"}"##)
+        // 300 levels of JSON need more evaluation levels than the default bound of 256 allows:
+        // evaluation stops with an error, not a crash.
+        let text = String(repeating: #"{"a":["#, count: 150) + String(repeating: "]}", count: 150)
+        let value = try JSONParser.parse(text: text, options: .init(maxDepth: 400))
+        XCTAssertTrue(onThread(stackSize: 4 * 1024 * 1024) {
+            let result = schema.validate(value)
+            return !result.isValid && result.errors.contains { $0.message.contains("deeper") }
+        })
+    }
+}
