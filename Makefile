@@ -54,8 +54,11 @@ conformance-jsts:
 	KLAGEBRO_BIN=.build/debug/klagebro python3 $(SHARED)/conformance/run_jsts.py \
 	  --cmd Tests/Conformance/jsts-validate --scope required
 
+# HTTP load beside the peers (health, HTTPS), then 10 000 idle connections and slowloris.
 bench: release
 	Tests/Scripts/bench-http.sh
+	python3 Tests/Scripts/bench-connections.py idle .build/release/klagebro
+	python3 Tests/Scripts/bench-connections.py slowloris .build/release/klagebro
 
 bench-validate: release
 	Tests/Scripts/bench-validate.sh
