@@ -142,7 +142,8 @@ def slowloris(args):
         for _ in range(args.count):
             s = socket.create_connection(("127.0.0.1", port), timeout=5)
             s.setblocking(False)
-            slow.append({"sock": s, "start": None, "closed_at": None, "sent": 0, "status": None})
+            slow.append({"sock": s, "start": None, "closed_at": None, "answered_at": None, "last_send": 0.0,
+                         "sent": 0, "status": None})
         stop = threading.Event()
 
         def trickle():
@@ -157,13 +158,16 @@ def slowloris(args):
                         if data == b"":
                             c["closed_at"] = now
                             continue
-                        c["status"] = data[:12].decode("latin-1")
+                        if c["status"] is None:
+                            c["status"] = data[:12].decode("latin-1")
+                            c["answered_at"] = now
                     except BlockingIOError:
                         pass
                     except OSError:
                         c["closed_at"] = now
                         continue
-                    if c["sent"] < len(head):
+                    if c["sent"] < len(head) and now - c["last_send"] >= 1.0:
+                        c["last_send"] = now
                         try:
                             c["sock"].send(head[c["sent"]:c["sent"] + 1])
                             if c["start"] is None:
@@ -171,7 +175,7 @@ def slowloris(args):
                             c["sent"] += 1
                         except OSError:
                             c["closed_at"] = now
-                stop.wait(1.0)
+                stop.wait(0.1)
 
         thread = threading.Thread(target=trickle)
         thread.start()
@@ -179,6 +183,7 @@ def slowloris(args):
         during = wrk(port, args.seconds)
         thread.join()
         lifetimes = sorted(c["closed_at"] - c["start"] for c in slow if c["closed_at"] and c["start"])
+        answered = sorted(c["answered_at"] - c["start"] for c in slow if c["answered_at"] and c["start"])
         for c in slow:
             c["sock"].close()
         print(json.dumps({
@@ -188,6 +193,8 @@ def slowloris(args):
             "slow_lifetime_s_min": round(lifetimes[0], 2) if lifetimes else None,
             "slow_lifetime_s_max": round(lifetimes[-1], 2) if lifetimes else None,
             "slow_answered_408": sum(1 for c in slow if c["status"] and "408" in c["status"]),
+            "slow_answered_after_s_min": round(answered[0], 2) if answered else None,
+            "slow_answered_after_s_max": round(answered[-1], 2) if answered else None,
         }))
         return 0 if len(lifetimes) == args.count and during["socket_errors"] == 0 else 1
     finally:
