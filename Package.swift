@@ -4,7 +4,7 @@ import PackageDescription
 // Modules, each with one job; dependencies point one way:
 //   CShims/COpenSSL/CSQLite (system shims) <- HTTPCore (pure HTTP/1.1 parsing) <- TLS <- HTTPServer
 //   JSONSchema (pure, general validator) <- Domain (pure)
-//   CSQLite <- Store
+//   CSQLite <- Store;  HTTPServer + JSONSchema + Store + Domain <- API
 //   executables on top.
 let package = Package(
     name: "Klagebro",
@@ -39,10 +39,13 @@ let package = Package(
         // The domain: identifiers, addressing registry, status machine, semantic checks. No I/O.
         .target(name: "Domain", dependencies: ["JSONSchema"], resources: [.copy("Resources")]),
 
+        // The exchange's HTTP API: routes, caller identity, authorisation, audit, OpenAPI.
+        .target(name: "API", dependencies: ["HTTPServer", "JSONSchema", "Store", "Domain"]),
+
         .executableTarget(
             name: "klagebro",
             dependencies: [
-                "HTTPServer", "JSONSchema",
+                "HTTPServer", "JSONSchema", "API",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -57,5 +60,6 @@ let package = Package(
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        .testTarget(name: "APITests", dependencies: ["API"]),
     ]
 )

@@ -1,0 +1,1 @@
+// API module: filled in by its own change.
