@@ -1,1 +1,0 @@
-// Store module: filled in by its own change.
