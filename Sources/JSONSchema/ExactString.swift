@@ -7,6 +7,8 @@ extension String {
         let a = utf8
         let b = other.utf8
         guard a.count == b.count else { return false }
+        // Identical representations (the same small-string bytes, or the same storage) are equal.
+        if unsafeBitCast(self, to: (UInt64, UInt64).self) == unsafeBitCast(other, to: (UInt64, UInt64).self) { return true }
         if let r = a.withContiguousStorageIfAvailable({ pa in
             b.withContiguousStorageIfAvailable { pb in
                 pa.count == 0 || memcmpBytes(pa.baseAddress!, pb.baseAddress!, pa.count)

@@ -153,7 +153,17 @@ struct SchemaEvaluator {
 
     /// Evaluates `node` against `value`. With `track`, on success the evaluated properties and
     /// items are added to `ann` (for an enclosing `unevaluated*`).
-    mutating func evaluate(_ node: SchemaNode, _ value: JSONValue, _ ann: inout Annotations, track: Bool) -> Bool {
+    mutating func evaluate(_ start: SchemaNode, _ value: JSONValue, _ ann: inout Annotations, track: Bool) -> Bool {
+        var node = start
+        // A schema that is only a `$ref` needs no evaluation of its own: in the fast mode, go
+        // straight to the target (a bounded number of hops, so a `$ref` cycle still ends below).
+        if !collecting && !schema.usesDynamicScope {
+            var hops = 0
+            while node.isPureReference, hops < 16, let target = node.ref {
+                node = target
+                hops += 1
+            }
+        }
         if let b = node.booleanValue {
             if b { return true }
             if collecting { reportFalseSchema(node) }
@@ -201,17 +211,18 @@ struct SchemaEvaluator {
             report(node, "const", "value must be \(JSONWriter.string(c, limit: 80))")
         }
 
-        switch value {
-        case .number(let n) where node.hasNumberKeywords:
+        // Test the node's flags before binding a payload: binding copies (retains) it.
+        if node.hasNumberKeywords, case .number(let n) = value {
             if !checkNumber(node, n) { if !collecting { return false }; valid = false }
-        case .string(let s) where node.hasStringKeywords:
+        }
+        if node.hasStringKeywords, case .string(let s) = value {
             if !checkString(node, s) { if !collecting { return false }; valid = false }
-        case .array(let a) where node.hasArrayKeywords:
+        }
+        if node.hasArrayKeywords, case .array(let a) = value {
             if !checkArray(node, a, &mine, local) { if !collecting { return false }; valid = false }
-        case .object(let o) where node.hasObjectKeywords:
+        }
+        if node.hasObjectKeywords, case .object(let o) = value {
             if !checkObject(node, o, &mine, local) { if !collecting { return false }; valid = false }
-        default:
-            break
         }
 
         if node.hasInPlaceApplicators {

@@ -72,6 +72,8 @@ final class SchemaNode: @unchecked Sendable {
     @exclusivity(unchecked) var hasStringKeywords = false
     @exclusivity(unchecked) var hasNumberKeywords = false
     @exclusivity(unchecked) var hasInPlaceApplicators = false
+    /// True when the node's only keyword is `$ref` (title, description and the like aside).
+    @exclusivity(unchecked) var isPureReference = false
     /// True when this node needs evaluation annotations from its own keywords (`unevaluated*`).
     var needsAnnotations: Bool { unevaluatedItems != nil || unevaluatedProperties != nil }
 
@@ -89,6 +91,14 @@ final class SchemaNode: @unchecked Sendable {
         hasStringKeywords = minLength != nil || maxLength != nil || pattern != nil || format != nil
         hasNumberKeywords = minimum != nil || maximum != nil || exclusiveMinimum != nil || exclusiveMaximum != nil
             || multipleOf != nil
+        isPureReference = ref != nil && booleanValue == nil && typeMask == 0 && enumValues == nil && constValue == nil
+            && minimum == nil && maximum == nil && exclusiveMinimum == nil && exclusiveMaximum == nil && multipleOf == nil
+            && minLength == nil && maxLength == nil && pattern == nil && format == nil && minItems == nil && maxItems == nil
+            && !uniqueItems && minProperties == nil && maxProperties == nil && required.isEmpty && dependentRequired.isEmpty
+            && properties.isEmpty && patternProperties.isEmpty && additionalProperties == nil && propertyNames == nil
+            && dependentSchemas.isEmpty && prefixItems.isEmpty && items == nil && contains == nil && allOf.isEmpty
+            && anyOf.isEmpty && oneOf.isEmpty && not == nil && ifSchema == nil && dynamicRef == nil
+            && unevaluatedItems == nil && unevaluatedProperties == nil
         hasInPlaceApplicators = !allOf.isEmpty || !anyOf.isEmpty || !oneOf.isEmpty || not != nil || ifSchema != nil
             || ref != nil || dynamicRef != nil
     }
