@@ -4,8 +4,8 @@ import HTTPCore
 import Glibc
 #endif
 
-/// One serial Dispatch queue that owns a share of the connections, like an event loop: every
-/// read and write source of its connections fires on it, so a connection's state needs no lock.
+/// One serial Dispatch queue that owns a share of the connections, like an event loop: its
+/// poller reports their sockets' readiness on it, so a connection's state needs no lock.
 ///
 /// It also owns the buffers its connections share. A connection receives into `receiveBuffer`
 /// and builds responses in `output`, and keeps bytes of its own only while a request or a
@@ -13,6 +13,7 @@ import Glibc
 final class EventLoop: @unchecked Sendable {
     // Invariant: every mutable property is touched only on `queue`.
     let queue: DispatchQueue
+    let poller: Poller
     let receiveBuffer: UnsafeMutableRawBufferPointer
     var output: [UInt8] = []
     private var connections: [ObjectIdentifier: HTTPConnection] = [:]
@@ -22,8 +23,9 @@ final class EventLoop: @unchecked Sendable {
 
     private static let identityKey = DispatchSpecificKey<ObjectIdentifier>()
 
-    init(index: Int, receiveBufferSize: Int) {
+    init(index: Int, receiveBufferSize: Int) throws(SocketError) {
         queue = DispatchQueue(label: "http.loop.\(index)", qos: .userInitiated)
+        poller = try Poller(queue: queue)
         receiveBuffer = .allocate(byteCount: receiveBufferSize, alignment: 16)
         output.reserveCapacity(16 * 1024)
         queue.setSpecific(key: Self.identityKey, value: ObjectIdentifier(self))

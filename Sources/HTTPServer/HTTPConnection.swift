@@ -58,11 +58,9 @@ final class HTTPConnection: @unchecked Sendable {
     private var tls: TLSSession?
     private var parser: HTTPRequestParser
 
-    private var readSource: DispatchSourceRead?
+    private var registered = false
     private var readSuspended = false
-    private var writeSource: DispatchSourceWrite?
     private var writeArmed = false
-    private var liveSources = 0
 
     private(set) var phase: Phase
     private var exchange: Exchange?
@@ -95,17 +93,21 @@ final class HTTPConnection: @unchecked Sendable {
         info = ConnectionInfo(id: id, remoteAddress: remoteAddress, isTLS: core.tlsContext != nil, peer: nil)
     }
 
-    /// Registers the sources; called on the loop's queue right after accept.
+    /// Registers with the loop's poller; called on the loop's queue right after accept.
     func start() {
         loop.register(self)
-        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: loop.queue)
-        source.setEventHandler { [unowned self] in readable() }
-        source.setCancelHandler { [self] in sourceCancelled() }
-        liveSources += 1
-        readSource = source
+        // The poller holds this handler (and so the connection) until `teardown` unregisters it.
+        registered = loop.poller.register(fd, read: true, write: false) { [self] readable, writable in
+            if readable { self.readable() }
+            if writable && phase != .closed { self.writable() }
+        }
+        guard registered else {
+            core.log("connection \(info.id): could not watch its socket")
+            teardown()
+            return
+        }
         let now = DispatchTime.now().uptimeNanoseconds
         deadline = now + (phase == .handshaking ? core.limits.headerReadTimeout : core.limits.idleTimeout).nanoseconds
-        source.resume()
     }
 
     // MARK: Reading
@@ -583,39 +585,32 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     private func armWrite() {
-        if writeSource == nil {
-            let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: loop.queue)
-            source.setEventHandler { [unowned self] in writable() }
-            source.setCancelHandler { [self] in sourceCancelled() }
-            liveSources += 1
-            writeSource = source
-            writeArmed = true
-            source.resume()
-        } else if !writeArmed {
-            writeArmed = true
-            writeSource?.resume()
-        }
+        guard !writeArmed else { return }
+        writeArmed = true
+        updateInterest()
     }
 
     private func disarmWrite() {
-        if writeArmed {
-            writeArmed = false
-            writeSource?.suspend()
-        }
+        guard writeArmed else { return }
+        writeArmed = false
+        updateInterest()
     }
 
     private func suspendReading() {
-        if !readSuspended {
-            readSuspended = true
-            readSource?.suspend()
-        }
+        guard !readSuspended else { return }
+        readSuspended = true
+        updateInterest()
     }
 
     private func resumeReading() {
-        if readSuspended && !peerClosedInput {
-            readSuspended = false
-            readSource?.resume()
-        }
+        guard readSuspended, !peerClosedInput else { return }
+        readSuspended = false
+        updateInterest()
+    }
+
+    private func updateInterest() {
+        guard registered, phase != .closed else { return }
+        loop.poller.update(fd, read: !readSuspended, write: writeArmed)
     }
 
     // MARK: Closing
@@ -636,10 +631,9 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     private func resumeReadingForDrain() {
-        if readSuspended {
-            readSuspended = false
-            readSource?.resume()
-        }
+        guard readSuspended else { return }
+        readSuspended = false
+        updateInterest()
     }
 
     /// Closes at once, without a response.
@@ -655,25 +649,14 @@ final class HTTPConnection: @unchecked Sendable {
         carry = []
         pending = []
         deadline = 0
-        // A suspended source must be resumed before it can be cancelled, or its cancel handler
-        // never runs and the descriptor leaks.
-        if readSuspended { readSuspended = false; readSource?.resume() }
-        if !writeArmed, let writeSource { writeArmed = true; writeSource.resume() }
-        readSource?.cancel()
-        writeSource?.cancel()
+        if registered {
+            loop.poller.unregister(fd)
+            registered = false
+        }
+        tls = nil
+        close(fd)
         loop.unregister(self)
         core.openConnections.subtract(1, ordering: .relaxed)
-    }
-
-    /// The descriptor is closed only after every source on it is cancelled (Dispatch's rule).
-    private func sourceCancelled() {
-        liveSources -= 1
-        if liveSources == 0 {
-            close(fd)
-            readSource = nil
-            writeSource = nil
-            tls = nil
-        }
     }
 
     // MARK: Deadlines and shutdown

@@ -40,12 +40,19 @@ public final class HTTPServer: Sendable {
         core = ServerCore(handler: handler, limits: configuration.limits, tlsContext: tlsContext, log: configuration.log)
         let limits = configuration.limits
         let bufferSize = max(64 * 1024, limits.maxRequestLineBytes + limits.maxHeaderBytes + 16 * 1024)
-        loops = (0..<max(1, configuration.eventLoopCount)).map { EventLoop(index: $0, receiveBufferSize: bufferSize) }
+        loops = try (0..<max(1, configuration.eventLoopCount)).map { index throws(SocketError) in
+            try EventLoop(index: index, receiveBufferSize: bufferSize)
+        }
     }
 
     /// Starts accepting connections. Returns at once.
     public func start() {
-        for loop in loops { loop.queue.async { loop.startSweeping(every: .milliseconds(250)) } }
+        for loop in loops {
+            loop.queue.async {
+                loop.poller.start()
+                loop.startSweeping(every: .milliseconds(250))
+            }
+        }
         let source = DispatchSource.makeReadSource(fileDescriptor: socket.fd, queue: acceptQueue)
         source.setEventHandler { [self] in acceptPending() }
         state.withLock { $0.acceptSource = source }

@@ -5,6 +5,7 @@
 // _GNU_SOURCE and OpenSSL's function-like macros. Every symbol is prefixed `kb_`.
 
 #include <sys/socket.h>
+#include <sys/epoll.h>
 #include <stdint.h>
 #include <stddef.h>
 #include <openssl/ssl.h>
