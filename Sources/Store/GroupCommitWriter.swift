@@ -18,7 +18,8 @@ import Synchronization
 /// delivered only after the COMMIT of its group has returned `SQLITE_OK`, that is after the data is on
 /// disk. A caller that answers its client (e.g. HTTP 2xx) only after `write` returns therefore never
 /// acknowledges anything that a crash could lose. If COMMIT fails, every job of the group gets the
-/// commit's error and nothing of the group is on disk. A job that failed gets its error at the same time.
+/// commit's error and nothing of the group is on disk. A job that failed gets its own error at the same
+/// moment (not earlier: its failure may depend on rows of the same group, e.g. a duplicate key).
 ///
 /// **Rules for jobs.** A job runs on the writer thread, so it must be short and must not block on
 /// anything but SQLite (no network, no waiting for other jobs, no `await`). It must not issue BEGIN,
@@ -160,16 +161,18 @@ final class GroupCommitWriter: Sendable {
     }
 
     private func runGroup(_ group: [Job], on connection: Connection, control: TransactionControl) {
-        var outcomes: [Outcome] = []
-        outcomes.reserveCapacity(group.count)
-        var failed = 0
+        var succeeded: [Outcome] = []
+        succeeded.reserveCapacity(group.count)
+        // Failures are delivered with the group's outcome, not before: a job refused because of a row
+        // another job of this group inserted must not be answered while that row is not yet durable.
+        var failures: [@Sendable () -> Void] = []
 
         func begin() -> (any Error)? {
             do { try control.begin(); return nil } catch { return error }
         }
         if let error = begin() {
-            group.forEach { $0.fail(error) }
             record(commits: 0, committed: 0, failed: group.count, groupSize: group.count)
+            group.forEach { $0.fail(error) }
             return
         }
 
@@ -177,36 +180,33 @@ final class GroupCommitWriter: Sendable {
             do {
                 try control.savepoint()
             } catch {
-                job.fail(error)
-                failed += 1
+                failures.append { job.fail(error) }
                 continue
             }
             let outcome = job.run(connection)
             if outcome.succeeded {
                 do {
                     try control.release()
-                    outcomes.append(outcome)
+                    succeeded.append(outcome)
                 } catch {
                     control.rollbackToSavepoint()
-                    outcome.settle(error)
-                    failed += 1
+                    failures.append { outcome.settle(error) }
                 }
             } else {
                 control.rollbackToSavepoint()
-                outcome.settle(nil)
-                failed += 1
+                failures.append { outcome.settle(nil) }
             }
             if connection.isAutocommit {
                 // SQLite rolled back the whole transaction (I/O error, disk full, …): the earlier jobs'
                 // work is gone. They fail (they were not acknowledged), and the rest start afresh.
                 let lost = StoreError(code: SQLITE_ABORT, message: "the group's transaction was rolled back by SQLite after an error in another write; nothing of this write was stored")
-                outcomes.forEach { $0.settle(lost) }
-                failed += outcomes.count
-                outcomes.removeAll()
+                failures += succeeded.map { outcome in { outcome.settle(lost) } }
+                succeeded.removeAll()
                 if let error = begin() {
-                    // Report the rest as failed without running them.
-                    group[(index + 1)...].forEach { $0.fail(error) }
+                    // The rest fail without running.
                     record(commits: 0, committed: 0, failed: group.count, groupSize: group.count)
+                    failures.forEach { $0() }
+                    group[(index + 1)...].forEach { $0.fail(error) }
                     return
                 }
             }
@@ -216,13 +216,16 @@ final class GroupCommitWriter: Sendable {
             try control.commit()
         } catch {
             control.rollbackIfActive()
-            outcomes.forEach { $0.settle(error) }
-            record(commits: 0, committed: 0, failed: failed + outcomes.count, groupSize: group.count)
+            record(commits: 0, committed: 0, failed: group.count, groupSize: group.count)
+            failures.forEach { $0() }
+            succeeded.forEach { $0.settle(error) }
             return
         }
-        // Durable now: only from here on do callers learn that their write succeeded.
-        outcomes.forEach { $0.settle(nil) }
-        record(commits: 1, committed: outcomes.count, failed: failed, groupSize: group.count)
+        // Durable now: only from here on do callers learn that their write succeeded. (Counters first,
+        // so a caller that has its result also sees it counted.)
+        record(commits: 1, committed: succeeded.count, failed: failures.count, groupSize: group.count)
+        failures.forEach { $0() }
+        succeeded.forEach { $0.settle(nil) }
     }
 
     private func record(commits: Int, committed: Int, failed: Int, groupSize: Int) {
