@@ -1,1 +1,0 @@
-// Domain module: filled in by its own change.

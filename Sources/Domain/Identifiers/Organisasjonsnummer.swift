@@ -1,0 +1,55 @@
+/// A Norwegian organisation number (Enhetsregisteret): 9 digits, the last a mod-11 check digit
+/// with weights 3 2 7 6 5 4 3 2.
+///
+/// Existence is not checked here; whether a number is an embete, a NAV unit or a state NAV number
+/// is the registry's business.
+public struct Organisasjonsnummer: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The 9 digits.
+    public let value: String
+
+    static let weights = [3, 2, 7, 6, 5, 4, 3, 2]
+
+    /// Parses 9 ASCII digits with a valid check digit.
+    ///
+    ///     let orgnr = try Organisasjonsnummer(parsing: "310001007")
+    public init(parsing text: String) throws(IdentifierError) {
+        let digits = try parseDigits(text, count: 9, identifier: .organisasjonsnummer)
+        guard let check = Mod11.checkDigit(digits.prefix(8), weights: Self.weights) else {
+            throw IdentifierError(.organisasjonsnummer, .noValidCheckDigit(position: 9))
+        }
+        guard check == Int(digits[8]) else {
+            throw IdentifierError(.organisasjonsnummer, .checkDigitMismatch(position: 9))
+        }
+        value = text
+    }
+
+    /// Parses, or nil when `text` is not a valid organisation number.
+    public init?(_ text: String) {
+        guard let parsed = try? Organisasjonsnummer(parsing: text) else { return nil }
+        self = parsed
+    }
+
+    /// The check digit for 8 leading digits, or nil when none exists. For generating test data.
+    public static func checkDigit(forFirstEight prefix: String) -> Int? {
+        guard let digits = try? parseDigits(prefix, count: 8, identifier: .organisasjonsnummer) else { return nil }
+        return Mod11.checkDigit(digits, weights: weights)
+    }
+
+    public var description: String { value }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.value < rhs.value }
+}
+
+extension Organisasjonsnummer: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        do { try self.init(parsing: text) } catch {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.message)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}
