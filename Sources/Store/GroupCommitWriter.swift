@@ -59,13 +59,18 @@ final class GroupCommitWriter: Sendable {
     private let connection: Mutex<Connection>
     private let counters = Mutex(WriterStatistics())
     private let maxGroupSize: Int
+    /// The writer thread, to recognise a `close` called from it (a completion that drops the last
+    /// reference to the database), which must not wait for the thread to finish: it is that thread.
+    private let writerThread = Mutex<pthread_t?>(nil)
 
     init(connection: sending Connection, maxGroupSize: Int) {
         self.connection = Mutex(connection)
         self.maxGroupSize = maxGroupSize
+        // The thread keeps the writer alive until it has drained the queue after `close`.
         let thread = Thread { [self] in self.runLoop() }
         thread.name = "store-writer"
         thread.qualityOfService = .userInitiated
+        thread.stackSize = 1 << 20
         thread.start()
     }
 
@@ -115,12 +120,14 @@ final class GroupCommitWriter: Sendable {
         }
         guard first else { return }
         if wake { wakeUp.signal() }
+        if let writer = writerThread.withLock({ $0 }), pthread_equal(writer, pthread_self()) != 0 { return }
         finished.wait()
     }
 
     // MARK: The writer thread
 
     private func runLoop() {
+        writerThread.withLock { $0 = pthread_self() }
         connection.withLock { connection in
             do {
                 let control = try TransactionControl(connection)
