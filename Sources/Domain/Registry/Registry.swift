@@ -52,7 +52,7 @@ public struct Registry: Sendable {
         var roles: [Organisasjonsnummer: String] = [:]
         func claim(_ orgnr: Organisasjonsnummer, _ role: String) throws(RegistryError) {
             if let other = roles.updateValue(role, forKey: orgnr) {
-                throw RegistryError("organisasjonsnummer \(orgnr) er både \(other) og \(role) (one organisation number, two roles)")
+                throw RegistryError("organisasjonsnummer \(orgnr) kan ikke ha to roller: det er både \(other) og \(role) (one organisation number, two roles)")
             }
         }
         for (index, embete) in embeter.enumerated() {
