@@ -38,7 +38,9 @@ final class RegistryFileTests: XCTestCase {
         XCTAssertTrue(registry.isStatligNav(try Organisasjonsnummer(parsing: "889640782")))
         XCTAssertEqual(registry.kommuner[try Kommunenummer(parsing: "3803")]?.first?.fylkesnummer.value, "38")
         XCTAssertEqual(registry.fylker.count, 16)
-        XCTAssertFalse(registry.containsSyntheticData)
+        // Not marked synthetic, but the 31… numbers are outside Enhetsregisteret's range.
+        XCTAssertEqual(registry.syntheticEntries.count, 2)
+        XCTAssertTrue(registry.syntheticEntries.allSatisfy { $0.contains("umerket") })
         XCTAssertEqual(registry.navEnheter(serving: try Kommunenummer(parsing: "4601")).map(\.navn), ["NAV Bergenhus"])
     }
 
@@ -61,6 +63,12 @@ final class RegistryFileTests: XCTestCase {
         ]))
         XCTAssertEqual(replaced.embete(navn: "Statsforvalteren i Agder")?.synthetic, false)
         XCTAssertTrue(replaced.containsSyntheticData)
+        // An unmarked number outside Enhetsregisteret's range (8xx, 9xx) still counts as test data.
+        let unmarked = try load(#"{"format":"klagebro-register","versjon":1,"statligeNavEnheter":[{"organisasjonsnummer":"310099007","navn":"x"}]}"#)
+        XCTAssertTrue(unmarked.containsSyntheticData)
+        XCTAssertEqual(unmarked.syntheticEntries, ["statlig NAV x 310099007 (umerket, men utenfor Enhetsregisterets nummerområde)"])
+        XCTAssertTrue(try Organisasjonsnummer(parsing: "889640782").isInRealRange)
+        XCTAssertFalse(try Organisasjonsnummer(parsing: "310001007").isInRealRange)
     }
 
     func testRefusesBadFilesWithLocation() {

@@ -35,6 +35,11 @@ public struct Organisasjonsnummer: Hashable, Comparable, Sendable, CustomStringC
         return Mod11.checkDigit(digits, weights: weights)
     }
 
+    /// Whether the number lies where Enhetsregisteret's real numbers lie (first digit 8 or 9).
+    /// Synthetic test organisations (Tenor, and the examples in Schemas/) use numbers starting with
+    /// 2 or 3, so a number outside this range in a production registry is test data left behind.
+    public var isInRealRange: Bool { value.first == "8" || value.first == "9" }
+
     public var description: String { value }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.value < rhs.value }
 }

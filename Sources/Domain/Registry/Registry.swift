@@ -152,17 +152,28 @@ public struct Registry: Sendable {
     /// such a registry, and any server should say so at start-up.
     public var containsSyntheticData: Bool { !syntheticEntries.isEmpty }
 
-    /// One line per synthetic entry, for printing at start-up.
+    /// One line per synthetic entry, for printing at start-up. An organisation number outside
+    /// Enhetsregisteret's range counts as synthetic even when its entry is not marked, so test data
+    /// cannot slip into production through an unmarked file.
     public var syntheticEntries: [String] {
         var lines: [String] = []
-        for embete in embeter where embete.synthetic {
-            lines.append("embete \(embete.navn) \(embete.organisasjonsnummer?.value ?? "-")")
+        func unmarked(_ orgnr: Organisasjonsnummer?, _ marked: Bool) -> String {
+            guard let orgnr, !marked, !orgnr.isInRealRange else { return "" }
+            return " (umerket, men utenfor Enhetsregisterets nummerområde)"
         }
-        for enhet in navEnheter.values.sorted(by: { $0.organisasjonsnummer < $1.organisasjonsnummer }) where enhet.synthetic {
-            lines.append("NAV-enhet \(enhet.navn) \(enhet.organisasjonsnummer)")
+        func isSynthetic(_ orgnr: Organisasjonsnummer?, _ marked: Bool) -> Bool {
+            marked || orgnr.map { !$0.isInRealRange } ?? false
         }
-        for statlig in statligeNavEnheter.values.sorted(by: { $0.organisasjonsnummer < $1.organisasjonsnummer }) where statlig.synthetic {
-            lines.append("statlig NAV \(statlig.navn) \(statlig.organisasjonsnummer)")
+        for embete in embeter where isSynthetic(embete.organisasjonsnummer, embete.synthetic) {
+            lines.append("embete \(embete.navn) \(embete.organisasjonsnummer?.value ?? "-")" + unmarked(embete.organisasjonsnummer, embete.synthetic))
+        }
+        for enhet in navEnheter.values.sorted(by: { $0.organisasjonsnummer < $1.organisasjonsnummer })
+        where isSynthetic(enhet.organisasjonsnummer, enhet.synthetic) {
+            lines.append("NAV-enhet \(enhet.navn) \(enhet.organisasjonsnummer)" + unmarked(enhet.organisasjonsnummer, enhet.synthetic))
+        }
+        for statlig in statligeNavEnheter.values.sorted(by: { $0.organisasjonsnummer < $1.organisasjonsnummer })
+        where isSynthetic(statlig.organisasjonsnummer, statlig.synthetic) {
+            lines.append("statlig NAV \(statlig.navn) \(statlig.organisasjonsnummer)" + unmarked(statlig.organisasjonsnummer, statlig.synthetic))
         }
         for periods in kommuner.values.sorted(by: { $0[0].nummer < $1[0].nummer }) {
             for kommune in periods where kommune.synthetic { lines.append("kommune \(kommune.nummer) \(kommune.navn)") }
