@@ -25,6 +25,9 @@ public final class Database: Sendable {
     public let configuration: DatabaseConfiguration
     /// The migrations this program knows, in order.
     public let migrator: Migrator
+    /// The migrations this `init` applied (empty when the schema was already current), for a log line
+    /// or the output of `klagebro migrate`.
+    public let migrationsAppliedAtOpen: [String]
     private let writer: GroupCommitWriter
     private let readers: ReadConnectionPool
 
@@ -37,7 +40,7 @@ public final class Database: Sendable {
         let writeConnection = try Connection(path: path, readOnly: false, busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
         try Database.configureForDurableWrites(writeConnection)
         writeConnection.forbidTransactionControl()
-        try migrator.migrate(writeConnection)
+        self.migrationsAppliedAtOpen = try migrator.migrate(writeConnection)
         // Readers open after the writer has created the file and its WAL index.
         self.readers = try ReadConnectionPool(
             path: path, count: configuration.readConnectionCount, busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)

@@ -151,6 +151,75 @@ final class GroupCommitWriterTests: XCTestCase {
         XCTAssertEqual(statistics.failedJobs, 3)
     }
 
+    func testAJobThatFillsTheDatabaseFailsAloneOrTheGroupFailsConsistently() throws {
+        // max_page_count makes SQLite answer SQLITE_FULL, one of the errors after which it may roll back
+        // the whole transaction. Whatever SQLite does, a job reported as committed must be stored and a
+        // job reported as failed must not be.
+        let directory = try makeTemporaryDirectory(self)
+        let database = try openDatabase(directory)
+        defer { database.close() }
+        let pages = try database.read { try $0.queryOne("PRAGMA page_count")!.int(0) }
+        let blocker = occupyWriter(database, milliseconds: 200)
+        let results = Mutex<[String: Bool]>([:])
+        let finished = expectation(description: "group finished")
+        finished.expectedFulfillmentCount = 4
+        func submit(_ name: String, _ body: @escaping @Sendable (Connection) throws -> Void) {
+            database.write(body, completion: { result in
+                results.withLock { $0[name] = (try? result.get()) != nil }
+                finished.fulfill()
+            })
+        }
+        // PRAGMA takes no bound parameters; the value is an integer computed here, not input.
+        submit("limit") { db in _ = try db.query("PRAGMA max_page_count = \(pages + 8)") }
+        submit("before") { db in try db.execute("INSERT INTO item (name, body) VALUES ('before', 'small')") }
+        submit("huge") { db in
+            try db.execute("INSERT INTO item (name, body) VALUES ('huge', ?)", [.text(String(repeating: "h", count: 1 << 20))])
+        }
+        submit("after") { db in try db.execute("INSERT INTO item (name, body) VALUES ('after', 'small')") }
+        wait(for: [blocker, finished], timeout: 30)
+
+        let outcome = results.withLock { $0 }
+        XCTAssertEqual(outcome["huge"], false, "the database is full for a 1 MB row")
+        let stored = Set(try database.read { db in try db.query("SELECT name FROM item").map { try $0.string(0) } })
+        for name in ["before", "after", "huge"] {
+            XCTAssertEqual(stored.contains(name), outcome[name], "\(name): reported \(outcome[name].map(String.init) ?? "nothing"), stored \(stored.contains(name))")
+        }
+        try database.read { _ in }  // still usable
+        let afterwards = try awaitWrite(database) { db in try db.execute("INSERT INTO item (name, body) VALUES ('later', 'small')") }
+        XCTAssertNil(afterwards, "the writer goes on after the failure")
+    }
+
+    /// Blocks until a callback write finishes; returns its error, if any.
+    private func awaitWrite(_ database: Database, _ body: @escaping @Sendable (Connection) throws -> Void) throws -> (any Error)? {
+        let outcome = Mutex<(any Error)?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        database.write(body, completion: { result in
+            if case .failure(let error) = result { outcome.withLock { $0 = error } }
+            done.signal()
+        })
+        done.wait()
+        return outcome.withLock { $0 }
+    }
+
+    func testAReadSeesOneSnapshotAcrossItsQueries() throws {
+        let directory = try makeTemporaryDirectory(self)
+        let database = try openDatabase(directory)
+        defer { database.close() }
+        XCTAssertNil(try awaitWrite(database) { db in try db.execute("INSERT INTO item (name, body) VALUES ('one', 'x')") })
+        let counts = try database.read { db -> [Int] in
+            let first = try db.queryOne("SELECT count(*) FROM item")!.int(0)
+            // A write commits in between; this read transaction must not see it.
+            let committed = DispatchSemaphore(value: 0)
+            database.write({ db in try db.execute("INSERT INTO item (name, body) VALUES ('two', 'x')") },
+                           completion: { _ in committed.signal() })
+            committed.wait()
+            let second = try db.queryOne("SELECT count(*) FROM item")!.int(0)
+            return [first, second]
+        }
+        XCTAssertEqual(counts, [1, 1])
+        XCTAssertEqual(try database.read { try $0.queryOne("SELECT count(*) FROM item")!.int(0) }, 2)
+    }
+
     func testReadsSeeOnlyCommittedData() throws {
         let directory = try makeTemporaryDirectory(self)
         let database = try openDatabase(directory)

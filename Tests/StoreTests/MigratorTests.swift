@@ -25,6 +25,7 @@ final class MigratorTests: XCTestCase {
             let database = try Database(path: path, migrations: [first, second])
             defer { database.close() }
             XCTAssertEqual(try database.appliedMigrations(), ["001-create-a", "002-create-b"])
+            XCTAssertEqual(database.migrationsAppliedAtOpen, ["001-create-a", "002-create-b"])
             XCTAssertEqual(try database.pendingMigrations(), [])
             XCTAssertEqual(try tables(database), ["a", "b", "schema_migrations"])
             let appliedAt = try database.read { try $0.queryOne("SELECT applied_at FROM schema_migrations WHERE name = ?", ["001-create-a"])!.string(0) }
@@ -35,6 +36,7 @@ final class MigratorTests: XCTestCase {
             let database = try Database(path: path, migrations: [first, second, third])
             defer { database.close() }
             XCTAssertEqual(try database.appliedMigrations(), ["001-create-a", "002-create-b", "003-seed-a"])
+            XCTAssertEqual(database.migrationsAppliedAtOpen, ["003-seed-a"])
         }
         let database = try Database(path: path, migrations: [first, second, third])
         defer { database.close() }
