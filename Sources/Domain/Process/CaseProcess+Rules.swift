@@ -27,6 +27,7 @@
 extension CaseProcess {
     static func step(_ s: inout CaseState, _ e: CaseEvent) -> TransitionRefusal? {
         if case .ukjent = e.kind { return nil }  // readers ignore what they do not know
+        if let only = requiredRole(e.kind), only != e.aktor.rolle { return wrongRole(s, e, only: only) }
         if let refusal = checkParty(&s, e) { return refusal }
         switch e.kind {
         case .klageStatus(let c): return klageStatus(&s, e, c)
@@ -45,6 +46,23 @@ extension CaseProcess {
     }
 
     // MARK: helpers
+
+    /// Event types that belong to one role, whatever the position (the schema's per-type aktor rule,
+    /// and the receiving side for receipts).
+    static func requiredRole(_ kind: CaseEvent.Kind) -> Rolle? {
+        switch kind {
+        case .klageStatus(let c):
+            switch c.status {
+            case .sendt, .videresendt: .nav
+            case .tildeltSaksbehandler: .statsforvalter
+            default: nil
+            }
+        case .klageUtfall, .saksfremlegg, .oversendelseMottatt, .klagevedtakKvittert: .nav
+        case .statsforvalterUtfall, .oversendelseKvittert, .klagevedtakMottatt: .statsforvalter
+        case .leveringFeilet(let f, _): f == .oversendelse ? .statsforvalter : .nav
+        case .dokumentasjonEtterspurt, .hendelseAnnullert, .ukjent, .oppgaveBesvart: nil
+        }
+    }
 
     private static func requested(_ e: CaseEvent) -> String {
         if case .klageStatus(let c) = e.kind { return "\(c.status.rawValue) (\(e.aktor.rolle.rawValue))" }
