@@ -180,6 +180,7 @@ final class GroupCommitWriterTests: XCTestCase {
 
         let outcome = results.withLock { $0 }
         XCTAssertEqual(outcome["huge"], false, "the database is full for a 1 MB row")
+        XCTAssertEqual(outcome["after"], true, "a job after the failure runs (in a fresh transaction if SQLite dropped the group's)")
         let stored = Set(try database.read { db in try db.query("SELECT name FROM item").map { try $0.string(0) } })
         for name in ["before", "after", "huge"] {
             XCTAssertEqual(stored.contains(name), outcome[name], "\(name): reported \(outcome[name].map(String.init) ?? "nothing"), stored \(stored.contains(name))")
