@@ -186,3 +186,30 @@ final class TransferCheckTests: XCTestCase {
         XCTAssertFalse(check(.object(JSONObject())).isAccepted)
     }
 }
+
+final class TransferCheckRegistryTests: XCTestCase {
+    let now = Tidspunkt(iso8601: "2024-12-31T12:00:00.000Z")!
+
+    func testEveryValidExampleResolvesInTheDevelopmentRegistry() throws {
+        let registry = try Registry.development()
+        let dir = DomainTestPaths.examples.appendingPathComponent("klagesak-oversendelse/valid")
+        for f in try FileManager.default.contentsOfDirectory(atPath: dir.path) where f.hasSuffix(".json") {
+            let r = TransferCheck.check(try DomainTestPaths.json("klagesak-oversendelse/valid/\(f)"), identifiers: FodselsnummerPolicy.allowingSynthetic,
+                                        addressing: registry.transferCheckFinding, now: now)
+            XCTAssertTrue(r.isAccepted, "\(f): \(r.refusals)")
+        }
+    }
+
+    func testEmbeteThatDoesNotCoverTheKommuneIsRefusedAtItsPointer() throws {
+        let registry = try Registry.development()
+        // 02 is Trondheim (5001, Trøndelag); 04 goes to Innlandet: swap the embete.
+        var m = try DomainTestPaths.json("klagesak-oversendelse/valid/02-delvis-medhold.json").objectValue!
+        let other = try DomainTestPaths.json("klagesak-oversendelse/valid/04-hastesak-nodhjelp-barn.json")["embete"]!
+        XCTAssertNotEqual(other["organisasjonsnummer"], m["embete"]?["organisasjonsnummer"])
+        m["embete"] = other
+        let r = TransferCheck.check(.object(m), identifiers: FodselsnummerPolicy.allowingSynthetic,
+                                    addressing: registry.transferCheckFinding, now: now)
+        XCTAssertEqual(r.refusals.map(\.pointer), ["/embete/organisasjonsnummer"])
+        XCTAssertEqual(r.refusals.first?.code, "feil-embete")
+    }
+}
