@@ -234,6 +234,10 @@ final class AddressingRefusalTests: XCTestCase {
         XCTAssertEqual(covering.navn, vestland)
         XCTAssertEqual(refusal.code, "feil-embete")
         XCTAssertTrue(refusal.message.contains("saken skal til Statsforvalteren i Vestland (310001007)"), refusal.message)
+        XCTAssertEqual(refusal.details, [
+            "organisasjonsnummer": "310001376", "navn": trondelag, "kommunenummer": "4601", "kommunenavn": "Bergen",
+            "riktigEmbete": vestland, "riktigEmbeteOrganisasjonsnummer": "310001007",
+        ])
     }
 
     func testRecipientThatIsNotAnEmbete() throws {
@@ -287,6 +291,9 @@ final class AddressingRefusalTests: XCTestCase {
         XCTAssertEqual(refusal.code, "kommune-utlopt")
         XCTAssertTrue(refusal.message.contains("2024-01-01"), refusal.message)
         XCTAssertEqual(refusal.field.jsonPointer, "/navEnhet/kommunenummer")
+        XCTAssertEqual(refusal.details["gyldigTil"], "2024-01-01")
+        XCTAssertEqual(refusal.details["kommunenavn"], "Horten")
+        XCTAssertEqual(refusal.details["dato"], "2026-11-23")
     }
 
     func testValidityBoundaryIsExclusive() throws {
@@ -392,6 +399,7 @@ final class AddressingRefusalTests: XCTestCase {
             XCTAssertFalse(refusal.message.isEmpty)
             XCTAssertTrue(refusal.message.contains("("), "English in parentheses: \(refusal.message)")
             XCTAssertEqual(refusal.description, refusal.message)
+            XCTAssertFalse(refusal.details.isEmpty, refusal.code)
         }
     }
 }

@@ -88,6 +88,69 @@ public enum AddressingRefusal: Error, Hashable, Sendable, CustomStringConvertibl
         }
     }
 
+    /// The facts behind the refusal, for a problem response's extension members: the organisation
+    /// number and kommune involved, the embete that does cover the kommune, the dates of a validity
+    /// period. Keys are Norwegian camelCase like the schemas; values are strings.
+    public var details: [String: String] {
+        var d: [String: String] = [:]
+        func put(_ embete: Embete, prefix: String) {
+            d[prefix] = embete.navn
+            if let orgnr = embete.organisasjonsnummer { d[prefix + "Organisasjonsnummer"] = orgnr.value }
+        }
+        func put(_ kommune: Kommune) {
+            d["kommunenummer"] = kommune.nummer.value
+            d["kommunenavn"] = kommune.navn
+            if let fra = kommune.gyldighet.fra { d["gyldigFra"] = fra.description }
+            if let til = kommune.gyldighet.til { d["gyldigTil"] = til.description }
+        }
+        switch self {
+        case .kommuneUnknown(let nummer):
+            d["kommunenummer"] = nummer.value
+        case .kommuneExpired(let kommune, let day), .kommuneNotYetValid(let kommune, let day):
+            put(kommune)
+            d["dato"] = day.description
+        case .noEmbeteCoversKommune(let kommune):
+            put(kommune)
+            d["fylkesnummer"] = kommune.fylkesnummer.value
+        case .statligNav(let statlig, _, _):
+            d["organisasjonsnummer"] = statlig.organisasjonsnummer.value
+            d["navn"] = statlig.navn
+        case .notEmbete(let orgnr, _, let known, let expected):
+            d["organisasjonsnummer"] = orgnr.value
+            if let known { d["kjentSom"] = known.navn }
+            if let expected { put(expected, prefix: "riktigEmbete") }
+        case .embeteDoesNotCoverKommune(let embete, let kommune, let covering):
+            d["organisasjonsnummer"] = embete.organisasjonsnummer?.value
+            d["navn"] = embete.navn
+            d["kommunenummer"] = kommune.nummer.value
+            d["kommunenavn"] = kommune.navn
+            put(covering, prefix: "riktigEmbete")
+        case .notNavEnhet(let orgnr, _, let known):
+            d["organisasjonsnummer"] = orgnr.value
+            if let known { d["kjentSom"] = known.navn }
+        case .navEnhetInactive(let enhet, let day):
+            d["organisasjonsnummer"] = enhet.organisasjonsnummer.value
+            d["navn"] = enhet.navn
+            if let fra = enhet.gyldighet.fra { d["gyldigFra"] = fra.description }
+            if let til = enhet.gyldighet.til { d["gyldigTil"] = til.description }
+            d["dato"] = day.description
+        case .navEnhetDoesNotServeKommune(let enhet, let kommune):
+            d["organisasjonsnummer"] = enhet.organisasjonsnummer.value
+            d["navn"] = enhet.navn
+            d["kommunenummer"] = kommune.value
+            d["betjenteKommuner"] = enhet.kommuner.map(\.value).joined(separator: ",")
+        case .navEnhetsnummerMismatch(let enhet, let given):
+            d["organisasjonsnummer"] = enhet.organisasjonsnummer.value
+            d["navn"] = enhet.navn
+            d["oppgittNavEnhetsnummer"] = given.value
+            d["registrertNavEnhetsnummer"] = enhet.navEnhetsnummer.value
+        case .noDigitalReceipt(let enhet):
+            d["organisasjonsnummer"] = enhet.organisasjonsnummer.value
+            d["navn"] = enhet.navn
+        }
+        return d
+    }
+
     /// Plain Norwegian, English in parentheses.
     public var message: String {
         switch self {
