@@ -111,6 +111,11 @@ final class RegistryFileTests: XCTestCase {
         let noKommune = loadError(#"{"format":"klagebro-register","versjon":1,"navEnheter":[{"organisasjonsnummer":"310050008","navEnhetsnummer":"1203","navn":"x","kommuner":[],"digitalMottak":true}]}"#)
         XCTAssertTrue(noKommune?.message.contains("ingen kommuner") ?? false)
 
+        let twinUnits = loadError(#"{"format":"klagebro-register","versjon":1,"navEnheter":[{"organisasjonsnummer":"310050008","navEnhetsnummer":"1203","navn":"A","kommuner":["4601"],"digitalMottak":true},{"organisasjonsnummer":"310050539","navEnhetsnummer":"1203","navn":"B","kommuner":["4601"],"digitalMottak":true}]}"#)
+        XCTAssertTrue(twinUnits?.message.contains("1203") ?? false, twinUnits?.message ?? "")
+        // The same NORG number in consecutive periods is fine (a unit re-registered).
+        XCTAssertNoThrow(try load(#"{"format":"klagebro-register","versjon":1,"navEnheter":[{"organisasjonsnummer":"310050008","navEnhetsnummer":"1203","navn":"A","kommuner":["4601"],"digitalMottak":true,"gyldigTil":"2025-01-01"},{"organisasjonsnummer":"310050539","navEnhetsnummer":"1203","navn":"B","kommuner":["4601"],"digitalMottak":true,"gyldigFra":"2025-01-01"}]}"#))
+
         let doubleCover = loadError(#"{"format":"klagebro-register","versjon":1,"embeter":[{"navn":"Statsforvalteren i Vestland","fylker":["46","11"]}]}"#)
         XCTAssertTrue(doubleCover?.message.contains("fylke 11") ?? false, doubleCover?.message ?? "")
     }

@@ -78,6 +78,12 @@ public struct Registry: Sendable {
             for kommune in enhet.kommuner where kommuneMap[kommune] == nil {
                 throw RegistryError("NAV-enheten «\(enhet.navn)» (\(enhet.organisasjonsnummer)) betjener kommune \(kommune), som ikke finnes i registeret (serves an unknown kommune)")
             }
+            // One NORG number names one unit at a time; two active at once is a typo in the file.
+            if let twin = enhetMap.values.first(where: {
+                $0.navEnhetsnummer == enhet.navEnhetsnummer && $0.gyldighet.overlaps(enhet.gyldighet)
+            }) {
+                throw RegistryError("NAV-enhetsnummer \(enhet.navEnhetsnummer) brukes av både «\(twin.navn)» (\(twin.organisasjonsnummer)) og «\(enhet.navn)» (\(enhet.organisasjonsnummer)) i samme periode (one NAV unit number, two units)")
+            }
             enhetMap[enhet.organisasjonsnummer] = enhet
         }
         var statligMap: [Organisasjonsnummer: StatligNavEnhet] = [:]

@@ -34,6 +34,8 @@ import Foundation
 /// organisation number; a kommune period replaces the one with the same number and `gyldigFra`,
 /// otherwise it is added; a fylke replaces the one with the same number. Unknown keys are refused,
 /// so a misspelt key cannot be silently ignored. `gyldigTil` is the first day no longer valid.
+/// An import never removes anything: to drop an entry, export, edit, and load the whole file onto
+/// the shipped structure again (`Registry.load(contentsOf:)`).
 public struct RegistryFile: Hashable, Sendable, Codable {
     public static let formatName = "klagebro-register"
     public static let currentVersion = 1
