@@ -467,3 +467,16 @@ final class ProcessExampleTests: XCTestCase {
         XCTAssertEqual(DayCount.adding(21, to: CalendarDate(year: 2024, month: 2, day: 20)!), CalendarDate(year: 2024, month: 3, day: 12))
     }
 }
+
+final class ProcessReplayTests: XCTestCase {
+    func testReplaySkipsWhatTheRulesRefuseAndReportsIt() {
+        let events = [P.status("a", 0, .nav, .mottatt), P.status("bad", 1, .nav, .ferdigbehandlet), P.status("b", 2, .nav, .underBehandling),
+                      P.annuller("z", 3, "nope", .nav), P.utfall("c", 4, .opprettholdt)]
+        XCTAssertEqual(CaseProcess.fold(klagesakId: P.sak, events: events).error?.hendelseId, "z", "annulments are checked first")
+        let (state, skipped) = CaseProcess.replay(klagesakId: P.sak, events: events)
+        XCTAssertEqual(state.posisjon, .klageUtfall(.opprettholdt))
+        XCTAssertEqual(state.historikk.map(\.hendelseId), ["a", "b", "c"])
+        XCTAssertEqual(skipped.map(\.hendelseId).sorted(), ["bad", "z"])
+        XCTAssertEqual(state.navEnhet, P.nav)
+    }
+}

@@ -54,23 +54,45 @@ public enum CaseProcess {
     /// time, ties broken by process order (MOTTATT before UNDER_BEHANDLING …) and then by arrival,
     /// annulled events and annulments left out, unknown types ignored. Fails with the first refusal.
     public static func fold(klagesakId: String, events: [CaseEvent]) -> Result<CaseState, TransitionRefusal> {
+        var skipped: [TransitionRefusal] = []
+        return fold(klagesakId: klagesakId, events: events, lenient: false, into: &skipped)
+    }
+
+    /// As `fold`, but an event that is refused is left out and reported instead of stopping the fold:
+    /// for reading a stored history whatever happens (a history written under older rules, or data
+    /// repaired by hand), never for deciding whether to accept a new event.
+    ///
+    ///     let (state, skipped) = CaseProcess.replay(klagesakId: sak, events: stored)
+    ///     for r in skipped { log.warning("\(r)") }
+    public static func replay(klagesakId: String, events: [CaseEvent]) -> (state: CaseState, skipped: [TransitionRefusal]) {
+        var skipped: [TransitionRefusal] = []
+        // Never fails when skipping.
+        let state = (try? fold(klagesakId: klagesakId, events: events, lenient: true, into: &skipped).get()) ?? CaseState(klagesakId: klagesakId)
+        return (state, skipped)
+    }
+
+    private static func fold(klagesakId: String, events: [CaseEvent], lenient: Bool, into skipped: inout [TransitionRefusal]) -> Result<CaseState, TransitionRefusal> {
         var state = CaseState(klagesakId: klagesakId)
         // Ids first: a duplicate is dropped, a conflicting duplicate refused.
         var seen: [String: CaseEvent] = [:]
         var unique: [CaseEvent] = []
         for e in events {
             if e.klagesakId != klagesakId {
-                return .failure(TransitionRefusal(
+                let refusal = TransitionRefusal(
                     code: .feilKlagesak, hendelseId: e.hendelseId, pointer: "/klagesakId",
                     current: Posisjon.ny.navn, requested: e.kind.navn,
-                    message: "the event is for case \(e.klagesakId), not \(klagesakId)"))
+                    message: "the event is for case \(e.klagesakId), not \(klagesakId)")
+                if lenient { skipped.append(refusal); continue }
+                return .failure(refusal)
             }
             if let earlier = seen[e.hendelseId] {
                 if earlier == e { continue }
-                return .failure(TransitionRefusal(
+                let refusal = TransitionRefusal(
                     code: .hendelseIdKonflikt, hendelseId: e.hendelseId, pointer: "/hendelseId",
                     current: Posisjon.ny.navn, requested: e.kind.navn,
-                    message: "hendelseId \(e.hendelseId) is used for two different events"))
+                    message: "hendelseId \(e.hendelseId) is used for two different events")
+                if lenient { skipped.append(refusal); continue }
+                return .failure(refusal)
             }
             seen[e.hendelseId] = e
             unique.append(e)
@@ -80,6 +102,7 @@ public enum CaseProcess {
         for a in foldOrder(unique) {
             guard case .hendelseAnnullert(let target, _, _) = a.kind else { continue }
             if let refusal = checkAnnulment(a, target: target, events: unique, annulled: annulled, current: .ny) {
+                if lenient { skipped.append(refusal); continue }
                 return .failure(refusal)
             }
             annulled[target] = a.hendelseId
@@ -93,7 +116,14 @@ public enum CaseProcess {
         let ordered = indexed.map { FoldKey($0.element, arrival: $0.offset) }.sorted { $0.sortsBefore($1) }
         for key in ordered {
             let e = unique[key.arrival]
-            if let refusal = step(&state, e) { return .failure(refusal) }
+            if lenient {
+                // A refused step may have half-changed the state; step a copy.
+                var next = state
+                if let refusal = step(&next, e) { skipped.append(refusal); continue }
+                state = next
+            } else if let refusal = step(&state, e) {
+                return .failure(refusal)
+            }
             state.sisteNokkel = key
         }
         state.events = unique
