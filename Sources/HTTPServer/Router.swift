@@ -170,7 +170,12 @@ public struct Router: HTTPHandler {
     }
 
     func match(_ head: HTTPRequestHead) -> Match {
-        let segments = RoutePattern.segments(of: head.path)
+        // Fast path: most requests name a literal route exactly; no splitting, no allocation.
+        let path = head.path
+        for route in routes where route.method == head.method {
+            if let literal = route.pattern.literalPath, path == literal { return .found(route, PathParameters()) }
+        }
+        let segments = RoutePattern.segments(of: path)
         var allowed: [HTTPMethod] = []
         var headFallback: (Route, PathParameters)?
         for route in routes {
@@ -230,6 +235,8 @@ struct RoutePattern: Sendable {
     }
 
     let segments: [Segment]
+    /// The whole path when the pattern has no parameters, for an exact comparison.
+    let literalPath: String?
 
     init(_ pattern: String) {
         segments = pattern.split(separator: "/", omittingEmptySubsequences: true).map { part in
@@ -238,6 +245,11 @@ struct RoutePattern: Sendable {
             }
             return .literal(String(part))
         }
+        let literals = segments.compactMap { segment -> String? in
+            if case .literal(let text) = segment { return text }
+            return nil
+        }
+        literalPath = literals.count == segments.count ? "/" + literals.joined(separator: "/") : nil
     }
 
     static func segments(of path: Substring) -> [Substring] {
