@@ -1,1 +1,0 @@
-// API module: filled in by its own change.

@@ -1,0 +1,54 @@
+import HTTPServer
+
+/// Who is calling, as established at the edge: a role and an organisation number.
+///
+/// With mutual TLS the organisation number comes from the verified client certificate, and the
+/// role from the addressing registry (a known embete is `statsforvalter`, a known NAV unit `nav`).
+/// In development a bearer token made by `klagebro token create` names both.
+public struct Caller: Sendable, Equatable {
+    public var role: Role
+    public var organisasjonsnummer: String
+
+    public init(role: Role, organisasjonsnummer: String) {
+        self.role = role
+        self.organisasjonsnummer = organisasjonsnummer
+    }
+}
+
+/// Resolves the caller of a request, or refuses with 401.
+struct CallerResolver: Sendable {
+    let tokens: any AccessTokenLookup
+    /// The role of a certificate's organisation number (registry lookup); nil when unknown.
+    let roleForCertificate: @Sendable (String) -> Role?
+
+    func caller(of request: HTTPRequest) async throws -> Caller {
+        if let orgnr = request.connection.peer?.organizationNumber {
+            guard let role = roleForCertificate(orgnr) else {
+                throw APIProblem.unauthenticated(
+                    "The client certificate's organisation number \(orgnr) is neither a registered NAV unit nor an embete.")
+            }
+            return Caller(role: role, organisasjonsnummer: orgnr)
+        }
+        guard let authorization = request.headers["Authorization"] else {
+            throw APIProblem.unauthenticated("Send a client certificate (mutual TLS) or an Authorization: Bearer token.")
+        }
+        let parts = authorization.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
+            throw APIProblem.unauthenticated("The Authorization header must be 'Bearer <token>'.")
+        }
+        let token = String(parts[1]).trimmingSpaces()
+        guard let caller = try await tokens.caller(forTokenHash: AccessToken.hash(token)) else {
+            throw APIProblem.unauthenticated("The bearer token is not known (or was revoked).")
+        }
+        return caller
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while s.first == " " || s.first == "\t" { s.removeFirst() }
+        while s.last == " " || s.last == "\t" { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,185 @@
+import JSONSchema
+
+/// The OpenAPI 3.1 document served at /api/v1/openapi.json, built from the `Endpoint` table so it
+/// names exactly the routes the router has. Message bodies are described by the standard's own
+/// schemas, served at /api/v1/skjema/ and linked from each operation.
+enum OpenAPIDocument {
+    static func json(configuration: APIConfiguration) -> String {
+        JSONWriter.string(document(configuration: configuration))
+    }
+
+    static func document(configuration: APIConfiguration) -> JSONValue {
+        var paths: [(String, [(String, JSONValue)])] = []
+        for endpoint in Endpoint.allCases {
+            let operation = (endpoint.method.rawValue.lowercased(), self.operation(endpoint, configuration))
+            if let i = paths.firstIndex(where: { $0.0 == endpoint.path }) {
+                paths[i].1.append(operation)
+            } else {
+                paths.append((endpoint.path, [operation]))
+            }
+        }
+        return obj([
+            ("openapi", .string("3.1.0")),
+            ("info", obj([
+                ("title", .string("Klagebro")),
+                ("version", .string("1.0.0")),
+                ("description", .string("Case exchange for appeals (klagesaker) on decisions about economic social assistance: municipal NAV units send transfers with documents to the Statsforvalter's embete; the embete acknowledges, posts status events and sends the decision back to the sending NAV unit only. Callers authenticate with a client certificate (mutual TLS; its organisation number) or, in development, a bearer token from `klagebro token create`. Errors are RFC 9457 problem+json with a JSON Pointer per error and the correlation id.")),
+            ])),
+            ("paths", .object(JSONObject(paths.map { ($0.0, .object(JSONObject($0.1))) }))),
+            ("components", obj([
+                ("securitySchemes", obj([
+                    ("bearer", obj([("type", .string("http")), ("scheme", .string("bearer"))])),
+                    ("mutualTLS", obj([("type", .string("mutualTLS"))])),
+                ])),
+                ("schemas", obj([("Problem", problemSchema)])),
+            ])),
+            ("security", .array([obj([("bearer", .array([]))]), obj([("mutualTLS", .array([]))])])),
+        ])
+    }
+
+    static func operation(_ e: Endpoint, _ configuration: APIConfiguration) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("operationId", .string(e.rawValue)),
+            ("summary", .string(e.summary)),
+        ]
+        if let roles = e.allowedRoles {
+            members.append(("x-roller", .array(roles.map(\.rawValue).sorted().map { .string($0) })))
+        } else {
+            members.append(("security", .array([])))
+        }
+        var parameters = pathParameters(e.path).map { name in
+            obj([("name", .string(name)), ("in", .string("path")), ("required", .bool(true)), ("schema", string)])
+        }
+        parameters += queryParameters(e, configuration)
+        if e == .getStatus || e == .getCase {
+            parameters.append(obj([
+                ("name", .string("Klagebro-Innbygger")), ("in", .string("header")), ("required", .bool(false)),
+                ("description", .string("For the innsyn role: the fødselsnummer or d-nummer of the citizen (or helper) it acts for.")),
+                ("schema", string),
+            ]))
+        }
+        if !parameters.isEmpty { members.append(("parameters", .array(parameters))) }
+        if let body = requestBody(e, configuration) { members.append(("requestBody", body)) }
+        members.append(("responses", responses(e)))
+        return obj(members)
+    }
+
+    static func pathParameters(_ path: String) -> [String] {
+        path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
+    }
+
+    static func queryParameters(_ e: Endpoint, _ configuration: APIConfiguration) -> [JSONValue] {
+        func q(_ name: String, _ schema: JSONValue, _ description: String) -> JSONValue {
+            obj([("name", .string(name)), ("in", .string("query")), ("required", .bool(false)), ("description", .string(description)),
+                 ("schema", schema)])
+        }
+        let limit = q("limit", obj([("type", .string("integer")), ("minimum", .int(1)), ("maximum", .int(configuration.maxPageSize))]),
+                      "Page size (default \(configuration.defaultPageSize)).")
+        let days = obj([("type", .string("integer")), ("minimum", .int(0)), ("maximum", .int(100_000))])
+        switch e {
+        case .listInbox:
+            return [
+                q("status", string, "Comma-separated status words (e.g. VIDERESENDT,MOTTATT,TILDELT_SAKSBEHANDLER,UNDER_BEHANDLING)."),
+                q("minAlderDager", days, "Only cases received at least this many days ago."),
+                q("maksAlderDager", days, "Only cases received at most this many days ago."),
+                limit,
+                q("cursor", string, "nesteCursor from the previous page."),
+            ]
+        case .listFeedback:
+            return [q("inkluderKvitterte", obj([("type", .string("boolean"))]), "Also list acknowledged messages."), limit]
+        case .listAudit:
+            return [q("klagesakId", string, "Only this case."), q("organisasjonsnummer", string, "Only this caller."), limit]
+        default:
+            return []
+        }
+    }
+
+    static func requestBody(_ e: Endpoint, _ configuration: APIConfiguration) -> JSONValue? {
+        func message(_ schemaFile: String) -> JSONValue {
+            obj([
+                ("required", .bool(true)),
+                ("description", .string("A message following /api/v1/skjema/\(schemaFile).")),
+                ("content", obj([("application/json", obj([("schema", obj([
+                    ("type", .string("object")),
+                    ("description", .string("See /api/v1/skjema/\(schemaFile) (JSON Schema 2020-12).")),
+                ]))]))])),
+            ])
+        }
+        switch e {
+        case .submitTransfer: return message("klagesak-oversendelse.v1.schema.json")
+        case .postEvent: return message("statushendelse.v1.schema.json")
+        case .sendDecision: return message("klagevedtak.v1.schema.json")
+        case .assignHandler:
+            return obj([
+                ("required", .bool(true)),
+                ("content", obj([("application/json", obj([("schema", obj([
+                    ("type", .string("object")), ("required", .array([.string("navn")])), ("additionalProperties", .bool(false)),
+                    ("properties", obj([("navn", obj([("type", .string("string")), ("minLength", .int(1)), ("maxLength", .int(200))]))])),
+                ]))]))])),
+            ])
+        case .uploadDocument:
+            let binary = obj([("schema", obj([("type", .string("string")), ("format", .string("binary"))]))])
+            return obj([
+                ("required", .bool(true)),
+                ("description", .string("The file's bytes (at most \(configuration.maxDocumentBytes) bytes); size, SHA-512 and the media type sniffed from content must match the listing.")),
+                ("content", obj([("application/pdf", binary), ("image/jpeg", binary), ("image/png", binary)])),
+            ])
+        default:
+            return nil
+        }
+    }
+
+    static func responses(_ e: Endpoint) -> JSONValue {
+        let json = obj([("application/json", obj([("schema", obj([("type", .string("object"))]))]))])
+        func ok(_ description: String) -> JSONValue { obj([("description", .string(description)), ("content", json)]) }
+        var members: [(String, JSONValue)] = []
+        switch e {
+        case .openAPIDocument: members = [("200", ok("This document."))]
+        case .messageSchema:
+            members = [("200", obj([("description", .string("The schema.")),
+                                    ("content", obj([("application/schema+json", obj([("schema", obj([("type", .string("object"))]))]))]))]))]
+        case .submitTransfer:
+            members = [("201", ok("Stored and valid: the mottatt receipt.")), ("200", ok("An identical retry: the original receipt."))]
+        case .uploadDocument:
+            members = [("201", ok("The file matched and is stored.")), ("200", ok("The same file again."))]
+        case .downloadDocument:
+            let binary = obj([("schema", obj([("type", .string("string")), ("format", .string("binary"))]))])
+            members = [("200", obj([("description", .string("The file.")),
+                                    ("content", obj([("application/pdf", binary), ("image/jpeg", binary), ("image/png", binary)]))]))]
+        case .acknowledgeCase:
+            members = [("201", ok("Receipt recorded: the kvittering.")), ("200", ok("Already acknowledged: the same kvittering."))]
+        case .postEvent:
+            members = [("201", ok("The event is recorded.")), ("200", ok("The same event again."))]
+        case .sendDecision:
+            members = [("201", ok("Stored and valid: the mottatt receipt.")), ("200", ok("An identical retry."))]
+        default: members = [("200", ok("OK."))]
+        }
+        members.append(("default", obj([
+            ("description", .string("An RFC 9457 problem: what is wrong, where (JSON Pointer per error), and the correlation id.")),
+            ("content", obj([("application/problem+json", obj([("schema", obj([("$ref", .string("#/components/schemas/Problem"))]))]))])),
+        ])))
+        return obj(members)
+    }
+
+    static let string = obj([("type", .string("string"))])
+
+    static let problemSchema = obj([
+        ("type", .string("object")),
+        ("required", .array([.string("type"), .string("title"), .string("status")])),
+        ("properties", obj([
+            ("type", obj([("type", .string("string"))])),
+            ("title", obj([("type", .string("string"))])),
+            ("status", obj([("type", .string("integer"))])),
+            ("detail", obj([("type", .string("string"))])),
+            ("correlationId", obj([("type", .string("string"))])),
+            ("errorId", obj([("type", .string("string"))])),
+            ("errors", obj([("type", .string("array")), ("items", obj([
+                ("type", .string("object")),
+                ("properties", obj([("pointer", obj([("type", .string("string"))])), ("code", obj([("type", .string("string"))])),
+                                    ("message", obj([("type", .string("string"))]))])),
+            ]))])),
+        ])),
+    ])
+
+    static func obj(_ members: [(String, JSONValue)]) -> JSONValue { .object(JSONObject(members)) }
+}
