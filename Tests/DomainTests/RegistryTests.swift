@@ -378,6 +378,11 @@ final class AddressingRefusalTests: XCTestCase {
         XCTAssertEqual(covering.navn, vestland)
         XCTAssertEqual(decision(enhetsnummer: "9999"), .navEnhetsnummerMismatch(registry.navEnhet(organisasjonsnummer: bergenhus)!, given: enhetsnr("9999")))
         XCTAssertEqual(decision(to: orgnr("310077003")), .notNavEnhet(orgnr("310077003"), as: .mottaker, known: nil))
+        // Trøndelag sending to NAV Bergenhus without naming a kommune: Bergenhus serves only Bergen.
+        let unnamed = try XCTUnwrap(decision(from: trondelagOrgnr, enhetsnummer: nil, kommunenummer: nil))
+        guard case .embeteDoesNotCoverKommune(_, let bergen, let right) = unnamed else { return XCTFail("\(unnamed)") }
+        XCTAssertEqual(bergen.nummer, kommune("4601"))
+        XCTAssertEqual(right.navn, vestland)
     }
 
     func testEveryRefusalHasACodeAndMessage() throws {

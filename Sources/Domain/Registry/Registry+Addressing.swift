@@ -94,7 +94,7 @@ extension Registry {
     /// Checks something sent back from an embete to a NAV unit (the decision, a task): the recipient
     /// is not a state NAV number, the sender is a known embete, the recipient is an active municipal
     /// NAV unit with digital receipt, and — when the message names them — its enhetsnummer matches
-    /// and it serves the kommune.
+    /// and it serves the kommune. Without a kommune, the embete must cover one the unit serves.
     ///
     /// The kommune is not refused for having expired since the case came in (numbers change during
     /// a case); when it is valid on `day`, the embete must cover it. That the recipient is the unit
@@ -126,6 +126,13 @@ extension Registry {
                     throw .embeteDoesNotCoverKommune(embete, kommune: current, covering: covering)
                 }
                 kommune = current ?? periods.last
+            } else {
+                // Without a kommune in the message, the embete must still cover one the unit serves.
+                let current = enhet.kommuner.compactMap { nummer in kommuner[nummer]?.first { $0.gyldighet.contains(day) } }
+                let covered = current.filter { self.embete(forFylke: $0.fylkesnummer)?.navn == embete.navn }
+                if covered.isEmpty, let first = current.first, let covering = self.embete(forFylke: first.fylkesnummer) {
+                    throw .embeteDoesNotCoverKommune(embete, kommune: first, covering: covering)
+                }
             }
             guard enhet.digitalMottak else { throw .noDigitalReceipt(enhet) }
             return ReturnAddressing(embete: embete, navEnhet: enhet, kommune: kommune)
