@@ -27,33 +27,3 @@ public struct NavEnhet: Hashable, Sendable {
 
     public func serves(_ kommune: Kommunenummer) -> Bool { kommuner.contains(kommune) }
 }
-
-/// An organisation number of the state NAV organisation (Arbeids- og velferdsetaten and its state
-/// units). A municipal, confidential case sent there becomes readable in every NAV office in the
-/// country, so it must never be a recipient or a sender of a case.
-public struct StatligNavEnhet: Hashable, Sendable {
-    public let organisasjonsnummer: Organisasjonsnummer
-    public let navn: String
-    public let synthetic: Bool
-
-    public init(organisasjonsnummer: Organisasjonsnummer, navn: String, synthetic: Bool = false) {
-        self.organisasjonsnummer = organisasjonsnummer
-        self.navn = navn
-        self.synthetic = synthetic
-    }
-}
-
-/// What an organisation number is in the registry.
-public enum Organisasjon: Hashable, Sendable {
-    case embete(Embete)
-    case navEnhet(NavEnhet)
-    case statligNav(StatligNavEnhet)
-
-    public var navn: String {
-        switch self {
-        case .embete(let embete): embete.navn
-        case .navEnhet(let enhet): enhet.navn
-        case .statligNav(let statlig): statlig.navn
-        }
-    }
-}
