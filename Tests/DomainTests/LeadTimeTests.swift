@@ -130,3 +130,34 @@ final class LeadTimeTests: XCTestCase {
         XCTAssertTrue(l.perioder.isEmpty)
     }
 }
+
+final class LeadTimeStageAndStatisticsTests: XCTestCase {
+    let day: Int64 = 86_400_000
+
+    func testNavPartAndStatsforvalterPart() throws {
+        let decided = P.tilMottattHosStatsforvalter + [P.sfUtfall("u", P.days(50), .opphever),
+                                                       P.status("n", P.days(60), .nav, .underBehandling)]
+        let l = try Ledetid.beregn(klagesakId: P.sak, events: decided, now: P.t(P.days(70))).get()
+        XCTAssertEqual(l.tilOversendelse?.millisekunder, 30 * day)
+        XCTAssertEqual(l.hosStatsforvalter?.millisekunder, 20 * day, "OPPHEVER ends the Statsforvalter's part")
+        XCTAssertTrue(l.statsforvalterHarAvgjort)
+        XCTAssertFalse(l.erAvgjort, "the case goes on at NAV")
+        let open = try Ledetid.beregn(klagesakId: P.sak, events: P.tilMottattHosStatsforvalter, now: P.t(P.days(45))).get()
+        XCTAssertEqual(open.hosStatsforvalter?.millisekunder, 15 * day)
+        XCTAssertFalse(open.statsforvalterHarAvgjort)
+        let atNav = try Ledetid.beregn(klagesakId: P.sak, events: [P.status("a", 0, .nav, .mottatt)], now: P.t(P.days(5))).get()
+        XCTAssertNil(atNav.tilOversendelse)
+        XCTAssertNil(atNav.hosStatsforvalter)
+    }
+
+    func testStatistics() {
+        let days = [10, 95, 30, 60, 120, 45, 80, 20, 88, 91].map { Varighet(millisekunder: Int64($0) * day) }
+        let s = Ledetidsstatistikk(days)
+        XCTAssertEqual(s.antall, 10)
+        XCTAssertEqual(s.median?.heleDager, 60)   // sorted: 10 20 30 45 60 80 88 91 95 120; nearest rank 5
+        XCTAssertEqual(s.p90?.heleDager, 95)      // rank 9
+        XCTAssertEqual(s.andelInnenfor, 0.7, accuracy: 1e-9)
+        XCTAssertEqual(Ledetidsstatistikk([]).median, nil)
+        XCTAssertEqual(Ledetidsstatistikk([]).andelInnenfor, 0)
+    }
+}

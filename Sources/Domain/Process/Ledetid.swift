@@ -103,6 +103,13 @@ public struct Ledetid: Hashable, Sendable {
     public let venterPaKlager: Varighet
     /// Time with at least one documentation task open (given → answered, or → its deadline's end), clipped to start…slutt.
     public let oppgavetid: Varighet
+    /// NAV's part: start → the transfer (nil until transferred; nil for a case that never goes on).
+    public let tilOversendelse: Varighet?
+    /// The Statsforvalter's part: the transfer → its outcome (OPPHEVER included), or → now while
+    /// open (nil before the transfer). The Statsforvalter's 90-day requirement is measured on this.
+    public let hosStatsforvalter: Varighet?
+    /// True when the Statsforvalter has decided (its part has ended).
+    public let statsforvalterHarAvgjort: Bool
 
     /// From the events of one case (any order, as stored).
     public static func beregn(klagesakId: String, events: [CaseEvent], now: Tidspunkt) -> Result<Ledetid, TransitionRefusal> {
@@ -193,6 +200,10 @@ public struct Ledetid: Hashable, Sendable {
         }
         if let c = current { oppgaveMs += c.1 - c.0 }
 
+        let videresendt = s.videresendtTidspunkt
+        let sfAvgjort = h.first { if case .avgjort = $0.posisjon { return true } else { return false } }?.tidspunkt
+        let sfSlutt = sfAvgjort ?? (s.posisjon == .trukket ? h.last?.tidspunkt : nil) ?? now
+
         return Ledetid(
             start: start, avgjort: avgjort, slutt: slutt, erAvgjort: avgjort != nil,
             trinn: s.trinn, posisjon: s.posisjon,
@@ -204,7 +215,10 @@ public struct Ledetid: Hashable, Sendable {
             liggetidTotalt: liggetidPerTrinn.values.reduce(.null, +),
             arbeidstid: arbeidstidPerTrinn.values.reduce(.null, +),
             venterPaKlager: perioder.filter { $0.art == .venterPaKlager }.map(\.varighet).reduce(.null, +),
-            oppgavetid: Varighet(millisekunder: oppgaveMs))
+            oppgavetid: Varighet(millisekunder: oppgaveMs),
+            tilOversendelse: videresendt.flatMap { v in start.map { Varighet(fra: $0, til: v) } },
+            hosStatsforvalter: videresendt.map { Varighet(fra: $0, til: sfSlutt) },
+            statsforvalterHarAvgjort: sfAvgjort != nil)
     }
 
     /// What a position's time is spent on (nil for final positions: the clock has stopped).
@@ -228,5 +242,37 @@ public struct Ledetid: Hashable, Sendable {
         calendar.timeZone = CalendarDate.norway
         let d = calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day))!
         return Tidspunkt(millisekunder: Int64((d.timeIntervalSince1970 * 1000).rounded()))
+    }
+}
+
+/// Summary of many cases' durations, as the reference asks for per stage and embete: count, median,
+/// 90th percentile and the share within a limit (the Statsforvalter's 90 % within 90 days).
+///
+///     let sf = Ledetidsstatistikk(cases.compactMap(\.hosStatsforvalter))
+///     sf.andelInnenfor    // 0.93
+public struct Ledetidsstatistikk: Hashable, Sendable {
+    public let antall: Int
+    /// Nearest-rank median (nil without cases).
+    public let median: Varighet?
+    /// Nearest-rank 90th percentile.
+    public let p90: Varighet?
+    public let grense: Varighet
+    /// Share of cases with a duration at most `grense` (0 without cases).
+    public let andelInnenfor: Double
+
+    public static let nittiDager = Varighet(millisekunder: 90 * Tidspunkt.millisekunderPerDag)
+
+    public init(_ varigheter: [Varighet], grense: Varighet = Ledetidsstatistikk.nittiDager) {
+        let sorted = varigheter.sorted()
+        func rank(_ p: Double) -> Varighet? {
+            guard !sorted.isEmpty else { return nil }
+            let n = Int((p * Double(sorted.count)).rounded(.up))
+            return sorted[max(1, min(n, sorted.count)) - 1]
+        }
+        antall = sorted.count
+        median = rank(0.5)
+        p90 = rank(0.9)
+        self.grense = grense
+        andelInnenfor = sorted.isEmpty ? 0 : Double(sorted.filter { $0 <= grense }.count) / Double(sorted.count)
     }
 }
