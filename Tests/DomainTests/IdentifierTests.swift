@@ -299,6 +299,68 @@ final class FodselsnummerTests: XCTestCase {
         }
     }
 
+    /// Property over random 11-digit strings: the parser accepts exactly those whose check digits
+    /// (reference mod 11), offsets and century rules hold and whose date Foundation's Gregorian
+    /// calendar calls valid; what it accepts reproduces the digits from the parsed parts.
+    func testPropertyRandomDigitStrings() throws {
+        var random = SplitMix64(state: 11)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        var accepted = 0
+        for _ in 0..<30_000 {
+            // Bias towards plausible numbers: real check digits on a random body most of the time.
+            var body = (0..<9).map { _ in Int.random(in: 0...9, using: &random) }
+            body[2] = Int.random(in: 0...9, using: &random) < 5 ? 0 : [1, 4, 5, 8, 9][Int.random(in: 0...4, using: &random)]
+            var all = body
+            if let k1 = referenceMod11(body, [3, 7, 6, 1, 8, 9, 4, 5, 2]), Int.random(in: 0...9, using: &random) > 0 {
+                all.append(k1)
+                all.append(referenceMod11(all, [5, 4, 3, 2, 7, 6, 5, 4, 3, 2]) ?? 0)
+            } else {
+                all += [Int.random(in: 0...9, using: &random), Int.random(in: 0...9, using: &random)]
+            }
+            let text = all.map(String.init).joined()
+
+            let checksOK = referenceMod11(Array(all[0..<9]), [3, 7, 6, 1, 8, 9, 4, 5, 2]) == all[9]
+                && referenceMod11(Array(all[0..<10]), [5, 4, 3, 2, 7, 6, 5, 4, 3, 2]) == all[10]
+            var day = all[0] * 10 + all[1]
+            var month = all[2] * 10 + all[3]
+            let yy = all[4] * 10 + all[5]
+            let individ = all[6] * 100 + all[7] * 10 + all[8]
+            if day > 40 { day -= 40 }
+            if month > 80 { month -= 80 } else if month > 40 { month -= 40 }
+            let century: Int? = switch individ {
+            case 0...499: 1900
+            case 500...749 where yy >= 55: 1800
+            case 900...999 where yy >= 40: 1900
+            case 500...999 where yy < 40: 2000
+            default: nil
+            }
+            var expectOK = checksOK && century != nil && month >= 1 && month <= 12
+            let rawDay = all[0] * 10 + all[1]
+            expectOK = expectOK && ((1...31).contains(rawDay) || (41...71).contains(rawDay))
+            let rawMonth = all[2] * 10 + all[3]
+            expectOK = expectOK && ((1...12).contains(rawMonth) || (41...52).contains(rawMonth) || (81...92).contains(rawMonth))
+            if expectOK, let century {
+                let components = DateComponents(calendar: calendar, year: century + yy, month: month, day: day)
+                expectOK = components.isValidDate
+            }
+
+            let parsed = try? Fodselsnummer(parsing: text, policy: .allowingSynthetic)
+            XCTAssertEqual(parsed != nil, expectOK, text)
+            if let parsed {
+                accepted += 1
+                XCTAssertEqual(parsed.birthDate.day + (parsed.isDNummer ? 40 : 0), rawDay, text)
+                let offset = switch parsed.synthetic { case nil: 0; case .nav?: 40; case .tenor?: 80 }
+                XCTAssertEqual(parsed.birthDate.month + offset, rawMonth, text)
+                XCTAssertEqual(parsed.birthDate.year % 100, yy, text)
+                // Production refuses exactly the synthetic ones.
+                let production = try? Fodselsnummer(parsing: text, policy: .production)
+                XCTAssertEqual(production == nil, parsed.isSynthetic, text)
+            }
+        }
+        XCTAssertGreaterThan(accepted, 1_000)
+    }
+
     func testDescriptionIsMasked() throws {
         let fnr = try Fodselsnummer(parsing: "15838712360", policy: .allowingSynthetic)
         XCTAssertEqual("\(fnr)", "***********")
