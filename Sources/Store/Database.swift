@@ -28,7 +28,7 @@ public final class Database: Sendable {
     /// The migrations this `init` applied (empty when the schema was already current), for a log line
     /// or the output of `klagebro migrate`.
     public let migrationsAppliedAtOpen: [String]
-    private let writer: GroupCommitWriter
+    let writer: GroupCommitWriter
     private let readers: ReadConnectionPool
 
     /// Opens (creating if needed) the database file at `path` and applies pending `migrations`.

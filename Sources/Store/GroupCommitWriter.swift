@@ -62,6 +62,7 @@ final class GroupCommitWriter: Sendable {
     /// The writer thread, to recognise a `close` called from it (a completion that drops the last
     /// reference to the database), which must not wait for the thread to finish: it is that thread.
     private let writerThread = Mutex<pthread_t?>(nil)
+    private let threadIsRunning = Atomic<Bool>(true)
 
     init(connection: sending Connection, maxGroupSize: Int) {
         self.connection = Mutex(connection)
@@ -75,6 +76,9 @@ final class GroupCommitWriter: Sendable {
     }
 
     var statistics: WriterStatistics { counters.withLock { $0 } }
+
+    /// Until the writer thread has drained the queue after `close` and ended.
+    var isRunning: Bool { threadIsRunning.load(ordering: .acquiring) }
 
     /// Enqueues `body`; `completion` is called on the writer thread after the group's commit (so it must
     /// return quickly: hand anything longer to your own queue).
@@ -141,6 +145,7 @@ final class GroupCommitWriter: Sendable {
                 }
             }
         }
+        threadIsRunning.store(false, ordering: .releasing)
         finished.signal()
     }
 

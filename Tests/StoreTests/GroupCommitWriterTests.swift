@@ -221,6 +221,34 @@ final class GroupCommitWriterTests: XCTestCase {
         XCTAssertEqual(try database.read { try $0.queryOne("SELECT count(*) FROM item")!.int(0) }, 2)
     }
 
+    func testRefusesADatabaseThatCannotUseWAL() throws {
+        // An in-memory database answers journal_mode=WAL with "memory": no durability, so no start.
+        XCTAssertThrowsError(try Database(path: ":memory:")) { error in
+            XCTAssertTrue("\(error)".contains("WAL"), "\(error)")
+        }
+    }
+
+    func testDroppingTheLastReferenceInACompletionEndsTheWriterThread() throws {
+        let directory = try makeTemporaryDirectory(self)
+        var database: Database? = try openDatabase(directory)
+        let writer = database!.writer
+        let completed = DispatchSemaphore(value: 0)
+        database!.write({ _ in usleep(50_000) }, completion: { [database] _ in
+            // This closure holds the last reference to the database; it is released on the writer
+            // thread, whose deinit-triggered close must not wait for the thread itself.
+            _ = database
+            completed.signal()
+        })
+        database = nil
+        completed.wait()
+        var waited = 0
+        while writer.isRunning && waited < 5_000 {
+            usleep(10_000)
+            waited += 10
+        }
+        XCTAssertFalse(writer.isRunning, "the writer thread finished instead of waiting for itself")
+    }
+
     func testReadsSeeOnlyCommittedData() throws {
         let directory = try makeTemporaryDirectory(self)
         let database = try openDatabase(directory)
