@@ -94,6 +94,8 @@ final class DevelopmentRegistryTests: XCTestCase {
         XCTAssertEqual(Set(registry.embeter.compactMap(\.organisasjonsnummer)).count, 10)
         XCTAssertTrue(registry.navEnheter.values.contains { !$0.digitalMottak })
         XCTAssertEqual(registry.statligeNavEnheter.count, 1)
+        XCTAssertEqual(registry.summary, "18 fylker, 361 kommunenumre (361 perioder), 10 embeter (10 med organisasjonsnummer), 8 NAV-enheter, 1 statlige NAV-numre; 26 syntetiske oppføringer (testdata)")
+        XCTAssertTrue(try Registry.shipped().summary.hasSuffix("ingen syntetiske data"))
     }
 
     /// Every klagesak-oversendelse example addresses a NAV unit and embete that pass the transfer

@@ -152,6 +152,17 @@ public struct Registry: Sendable {
         }
     }
 
+    /// One line for the CLI and start-up logs: what the registry holds.
+    public var summary: String {
+        let periods = kommuner.values.map(\.count).reduce(0, +)
+        let numbered = embeter.filter { $0.organisasjonsnummer != nil }.count
+        let synthetic = syntheticEntries.count
+        return "\(fylker.count) fylker, \(kommuner.count) kommunenumre (\(periods) perioder), "
+            + "\(embeter.count) embeter (\(numbered) med organisasjonsnummer), \(navEnheter.count) NAV-enheter, "
+            + "\(statligeNavEnheter.count) statlige NAV-numre; "
+            + (synthetic == 0 ? "ingen syntetiske data" : "\(synthetic) syntetiske oppføringer (testdata)")
+    }
+
     // MARK: Synthetic data
 
     /// Whether any entry is synthetic (test data). A production server should refuse to start with
