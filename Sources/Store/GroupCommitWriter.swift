@@ -173,6 +173,8 @@ final class GroupCommitWriter: Sendable {
     }
 
     private func runGroup(_ group: [Job], on connection: Connection, control: TransactionControl) {
+        let clock = ContinuousClock()
+        let started = clock.now
         var succeeded: [Outcome] = []
         succeeded.reserveCapacity(group.count)
         // Failures are delivered with the group's outcome, not before: a job refused because of a row
@@ -224,6 +226,7 @@ final class GroupCommitWriter: Sendable {
             }
         }
 
+        let committing = clock.now
         do {
             try control.commit()
         } catch {
@@ -233,15 +236,20 @@ final class GroupCommitWriter: Sendable {
             succeeded.forEach { $0.settle(error) }
             return
         }
+        let committed = clock.now
         // Durable now: only from here on do callers learn that their write succeeded. (Counters first,
         // so a caller that has its result also sees it counted.)
-        record(commits: 1, committed: succeeded.count, failed: failures.count, groupSize: group.count)
+        record(commits: 1, committed: succeeded.count, failed: failures.count, groupSize: group.count,
+               running: committing - started, committing: committed - committing)
         failures.forEach { $0() }
         succeeded.forEach { $0.settle(nil) }
     }
 
-    private func record(commits: Int, committed: Int, failed: Int, groupSize: Int) {
+    private func record(commits: Int, committed: Int, failed: Int, groupSize: Int,
+                        running: Duration = .zero, committing: Duration = .zero) {
         counters.withLock { statistics in
+            statistics.timeRunningJobs += running
+            statistics.timeCommitting += committing
             statistics.commits += commits
             statistics.committedJobs += committed
             statistics.failedJobs += failed

@@ -8,6 +8,11 @@ public struct WriterStatistics: Sendable, Equatable {
     public var failedJobs: Int = 0
     /// The most jobs that shared one commit.
     public var largestGroup: Int = 0
+    /// Time the writer spent running jobs (BEGIN, savepoints, the jobs' statements).
+    public var timeRunningJobs: Duration = .zero
+    /// Time the writer spent in COMMIT, which is mostly the WAL fsync (and, now and then, an automatic
+    /// checkpoint). With `timeRunningJobs`, shows whether the disk or the CPU bounds the write rate.
+    public var timeCommitting: Duration = .zero
 
     public init() {}
 
