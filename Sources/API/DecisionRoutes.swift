@@ -21,10 +21,11 @@ extension ExchangeAPI {
         if embete != caller.organisasjonsnummer {
             throw APIProblem.bodyMismatch(pointer: "/embete/organisasjonsnummer", expected: "the authenticated embete \(caller.organisasjonsnummer)", got: embete)
         }
+        let recipient = message["navEnhet"]?["organisasjonsnummer"]?.stringValue ?? ""
+        try checkReturnAddressing(message, sender: caller.organisasjonsnummer, recipient: recipient)
         let meldingId = message["meldingId"]?.stringValue ?? ""
         let utfall = message["statsforvalterUtfall"]?.stringValue.flatMap(StatsforvalterUtfall.init(rawValue:)) ?? .stadfester
         let vedtaksdato = message["vedtaksdato"]?.stringValue.flatMap { CalendarDate(iso8601: $0) }
-        let recipient = message["navEnhet"]?["organisasjonsnummer"]?.stringValue ?? ""
         let sha256 = SHA2.sha256Hex(body)
         let now = configuration.now()
         var listed: [JSONValue] = []
@@ -82,6 +83,23 @@ extension ExchangeAPI {
             ("komplett", .bool(missing.isEmpty)), ("manglendeDokumenter", .array(missing.map(Self.documentSummary))),
         ])
         return JSONResponse.make(created ? .created : .ok, receipt)
+    }
+
+    /// The registry's check of something sent back to a NAV unit: not a state NAV number, a unit
+    /// with digital receipt, serving the kommune named, which the sending embete covers.
+    func checkReturnAddressing(_ m: JSONValue, sender: String, recipient: String) throws(APIProblem) {
+        guard let senderNumber = Organisasjonsnummer(sender) else { return }
+        guard let recipientNumber = Organisasjonsnummer(recipient) else {
+            throw .semanticInvalid(errors: [.init(pointer: "/navEnhet/organisasjonsnummer", code: "organisasjonsnummer-ugyldig",
+                                                  message: "\(recipient) is not a valid organisation number (check digit).")])
+        }
+        let enhetsnummer = m["navEnhet"]?["navEnhetsnummer"]?.stringValue.flatMap(NavEnhetsnummer.init)
+        let kommune = m["navEnhet"]?["kommunenummer"]?.stringValue.flatMap(Kommunenummer.init)
+        if case .failure(let refusal) = registry.checkReturn(
+            sender: senderNumber, recipient: recipientNumber, navEnhetsnummer: enhetsnummer, kommunenummer: kommune, on: today())
+        {
+            throw .addressingRefused(reason: refusal.message, code: refusal.code, pointer: refusal.field.jsonPointer)
+        }
     }
 
     /// GET /api/v1/tilbakemeldinger[?inkluderKvitterte=true&limit=N]: decisions addressed to the
