@@ -1,0 +1,59 @@
+import HTTPCore
+import JSONSchema
+import XCTest
+
+@testable import API
+
+/// The served OpenAPI document names exactly the router's routes.
+final class OpenAPIDocumentTests: XCTestCase {
+    typealias H = APITestHarness
+
+    func testDocumentMatchesRoutes() async throws {
+        let h = try APITestHarness()
+        let r = try await h.call(.get, "/api/v1/openapi.json")
+        XCTAssertEqual(r.status, 200)
+        XCTAssertEqual(r.string("openapi"), "3.1.0")
+        guard case .object(let paths)? = r["paths"] else { return XCTFail("no paths") }
+        var documented: Set<String> = []
+        for (path, item) in paths.members {
+            guard case .object(let operations) = item else { continue }
+            for method in operations.keys { documented.insert(method.uppercased() + " " + path) }
+        }
+        let routed = Set(Endpoint.allCases.map { $0.method.rawValue + " " + $0.path })
+        XCTAssertEqual(documented, routed)
+
+        // Every documented operation is routed (neither 404 nor 405), and nothing undocumented is.
+        for entry in documented {
+            let parts = entry.split(separator: " ", maxSplits: 1)
+            let target = String(parts[1]).replacingOccurrences(of: "{klagesakId}", with: UUID().uuidString.lowercased())
+                .replacingOccurrences(of: "{dokumentId}", with: "d").replacingOccurrences(of: "{meldingId}", with: "m")
+                .replacingOccurrences(of: "{filnavn}", with: "felles.v1.schema.json")
+            let response = try await h.call(HTTPMethod(String(parts[0])), target, as: (.admin, H.navBergenhus))
+            XCTAssertFalse([404, 405].contains(response.status) && response.string("type") == "about:blank", "\(entry): \(response.text)")
+        }
+        let unknown = try await h.call(.get, "/api/v1/finnes-ikke")
+        XCTAssertEqual(unknown.status, 404)
+        let wrongMethod = try await h.call(.delete, "/api/v1/klagesaker")
+        XCTAssertEqual(wrongMethod.status, 405)
+    }
+
+    func testOperationsNameTheirRolesAndProblems() async throws {
+        let h = try APITestHarness()
+        let doc = try await h.call(.get, "/api/v1/openapi.json").json
+        let submit = doc["paths"]?["/api/v1/klagesaker"]?["post"]
+        XCTAssertEqual(submit?["operationId"]?.stringValue, "submitTransfer")
+        XCTAssertEqual(submit?["x-roller"], .array([.string("nav")]))
+        XCTAssertNotNil(submit?["responses"]?["201"])
+        XCTAssertNotNil(submit?["responses"]?["default"]?["content"]?["application/problem+json"])
+        XCTAssertEqual(doc["paths"]?["/api/v1/openapi.json"]?["get"]?["security"], .array([]))
+    }
+
+    func testSchemasAreServed() async throws {
+        let h = try APITestHarness()
+        let r = try await h.call(.get, "/api/v1/skjema/klagesak-oversendelse.v1.schema.json")
+        XCTAssertEqual(r.status, 200)
+        XCTAssertEqual(r.string("$id"), "https://klagebro.no/schemas/klagesak-oversendelse.v1.schema.json")
+        let missing = try await h.call(.get, "/api/v1/skjema/ukjent.json")
+        XCTAssertEqual(missing.status, 404)
+    }
+}
