@@ -9,8 +9,7 @@
 // |                                |      | statsforvalterUtfall OPPHEVER                          | new treatment at NAV     |
 // | klageUtfall                    | NAV  | new, SENDT, MOTTATT/UNDER_BEHANDLING (NAV)             | klageUtfall X            |
 // | saksfremlegg                   | NAV  | klageUtfall ≠ MEDHOLD, saksfremlegg (new deadline)     | saksfremlegg sent        |
-// | VIDERESENDT                    | NAV  | new (NAV stage not reported), saksfremlegg sent        | VIDERESENDT              |
-// | transfer received (exchange)   | NAV  | new … saksfremlegg sent, except after MEDHOLD          | VIDERESENDT              |
+// | VIDERESENDT / transfer received (exchange) | NAV | new … saksfremlegg sent, not after MEDHOLD (the message carries NAV's conclusion and saksfremlegg) | VIDERESENDT |
 // | MOTTATT / kvittering           | SF   | VIDERESENDT                                            | MOTTATT (SF)             |
 // | TILDELT_SAKSBEHANDLER          | SF   | MOTTATT (SF), TILDELT (reassigned), UNDER_BEHANDLING (SF) | TILDELT               |
 // | UNDER_BEHANDLING               | SF   | MOTTATT (SF), TILDELT                                  | UNDER_BEHANDLING (SF)    |
@@ -214,17 +213,17 @@ extension CaseProcess {
 
         case .videresendt:
             guard role == .nav else { return wrongRole(s, e, only: .nav) }
+            // Allowed from the same positions as the transfer message it accompanies (README: sent
+            // "samtidig med meldingen klagesak-oversendelse"), so that the order in which the two
+            // arrive does not decide whether either is accepted. The message carries NAV's conclusion
+            // and the saksfremlegg, so NAV's stage is complete even where NAV did not report it.
             switch p {
-            case .ny, .saksfremleggSendt:
+            case .klageUtfall(.medhold):
+                return refuse(s, e, "MEDHOLD ends the case at NAV; there is nothing to transfer")
+            case .ny, .sendt, .mottattHosNav, .underBehandlingHosNav, .klageUtfall, .saksfremleggSendt:
                 if let m = c.mottaker { s.embete = m }
                 s.videresendtTidspunkt = min(s.videresendtTidspunkt ?? e.tidspunkt, e.tidspunkt)
                 move(&s, e, to: .videresendt)
-            case .klageUtfall(.medhold):
-                return refuse(s, e, "MEDHOLD ends the case at NAV; there is nothing to transfer")
-            case .klageUtfall:
-                return refuse(s, e, "send the saksfremlegg to the appellant for comment first (a saksfremlegg event)")
-            case .sendt, .mottattHosNav, .underBehandlingHosNav:
-                return refuse(s, e, "NAV's conclusion (klageUtfall) and the saksfremlegg come before the transfer")
             default:
                 return refuse(s, e)
             }
