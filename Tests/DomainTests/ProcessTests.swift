@@ -279,6 +279,18 @@ final class ProcessStatsforvalterTests: XCTestCase {
         XCTAssertEqual(r.code, .meldingStemmerIkke)
     }
 
+    func testTransferMessageArrivingAfterTheEmbeteWentOnIsRecorded() throws {
+        // NAV reported VIDERESENDT and sent the case another way; the embete took it in and assigned it.
+        let s = try XCTUnwrap(P.run([P.status("v", 0, .nav, .videresendt, mottaker: EmbeteReferanse(organisasjonsnummer: P.embete)),
+                                     P.status("m", 10, .statsforvalter, .mottatt), P.status("t", 20, .statsforvalter, .tildeltSaksbehandler)]).value)
+        XCTAssertEqual(s.oversendelse.status, .ikkeSendt)
+        let n = try XCTUnwrap(CaseProcess.apply(P.oversendelse("x", 30, sendt: 0), to: s).value)
+        XCTAssertEqual(n.posisjon, .tildeltSaksbehandler)
+        XCTAssertEqual(n.oversendelse.status, .mottatt)
+        // A second message is still refused.
+        XCTAssertEqual(CaseProcess.apply(P.oversendelse("x2", 40, meldingId: "m-2"), to: n).error?.code, .meldingStemmerIkke)
+    }
+
     func testTildeltAndUnderBehandlingNeedReceiptFirst() throws {
         let s = try XCTUnwrap(P.run(Array(P.tilMottattHosStatsforvalter.prefix(6))).value)
         let r = try XCTUnwrap(CaseProcess.apply(P.status("t", P.days(31), .statsforvalter, .tildeltSaksbehandler), to: s).error)

@@ -340,6 +340,10 @@ extension CaseProcess {
             move(&s, e, to: .videresendt, at: at)
         case .videresendt:
             break  // the VIDERESENDT event came first
+        case _ where s.oversendelse.meldingId == nil && s.posisjon.trinn == .statsforvalter:
+            // VIDERESENDT was reported and the embete went on (the case may have come by post or
+            // SvarUt); the message arrives late. It is recorded; the case does not move back.
+            break
         default:
             guard s.oversendelse.status == .feilet else { return refuse(s, e) }
             // A transfer re-sent after the embete reported that taking it in failed.
