@@ -59,6 +59,18 @@ enum CaseProcessBridge {
         change.status = statusWord(state.posisjon)
         change.stage = state.trinn.rawValue
         change.isUrgent = state.erHastesak
+        if let at = kvittering(state) { change.kvitteringTidspunkt = at }
+    }
+
+    /// When the embete took the case in: its receipt (`/mottak`), or else its MOTTATT status event.
+    static func kvittering(_ state: CaseState) -> Timestamp? {
+        if state.oversendelse.status == .kvittert, let t = state.oversendelse.kvittert {
+            return Timestamp(millisecondsSinceEpoch: t.millisekunder)
+        }
+        if let entry = state.historikk.first(where: { $0.posisjon == .mottattHosStatsforvalter }) {
+            return Timestamp(millisecondsSinceEpoch: entry.tidspunkt.millisekunder)
+        }
+        return nil
     }
 
     static func stored(_ json: JSONValue, event: CaseEvent, at: Timestamp) -> StoredEvent {

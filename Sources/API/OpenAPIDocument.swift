@@ -48,7 +48,8 @@ enum OpenAPIDocument {
             members.append(("security", .array([])))
         }
         var parameters = pathParameters(e.path).map { name in
-            obj([("name", .string(name)), ("in", .string("path")), ("required", .bool(true)), ("schema", string)])
+            let schema = name == "klagesakId" ? obj([("type", .string("string")), ("format", .string("uuid"))]) : string
+            return obj([("name", .string(name)), ("in", .string("path")), ("required", .bool(true)), ("schema", schema)])
         }
         parameters += queryParameters(e, configuration)
         if e == .getStatus || e == .getCase {

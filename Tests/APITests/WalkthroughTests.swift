@@ -208,3 +208,17 @@ final class WalkthroughTests: XCTestCase {
         XCTAssertEqual(bad.string("parameter"), "cursor")
     }
 }
+
+extension WalkthroughTests {
+    /// The kvittering also follows from the embete's own MOTTATT status event.
+    func testKvitteringFromMottattStatusEvent() async throws {
+        let h = try APITestHarness()
+        let id = try await h.submitCompleteTransfer()
+        let mottatt = H.event(klagesakId: id, rolle: "STATSFORVALTER", orgnr: H.vestland, status: "MOTTATT")
+        let r = try await h.json(.post, "/api/v1/klagesaker/\(id)/hendelser", as: (.statsforvalter, H.vestland), mottatt)
+        XCTAssertEqual(r.status, 201, r.text)
+        let receipt = try await h.call(.get, "/api/v1/klagesaker/\(id)/kvittering", as: (.nav, H.navBergenhus))
+        XCTAssertEqual(receipt.string("kvitteringstype"), "kvittering")
+        XCTAssertEqual(receipt.string("status"), "MOTTATT")
+    }
+}
