@@ -93,6 +93,7 @@ final class ProcessNavStageTests: XCTestCase {
 
     func testSecondKlageUtfallIsRefusedWithAHintToAnnul() throws {
         let s = try XCTUnwrap(P.run([P.status("a", 0, .nav, .mottatt), P.utfall("b", 1, .opprettholdt)]).value)
+        XCTAssertEqual(CaseProcess.apply(P.utfall("same", 2, .opprettholdt), to: s).value?.historikk.count, 2, "the same conclusion again is a no-op")
         let r = try XCTUnwrap(CaseProcess.apply(P.utfall("c", 2, .delvisMedhold), to: s).error)
         XCTAssertTrue(r.message.contains("hendelseAnnullert"), r.message)
         XCTAssertEqual(r.pointer, "/klageUtfall")
@@ -322,6 +323,7 @@ final class ProcessStatsforvalterTests: XCTestCase {
         XCTAssertEqual(s.klagevedtak.status, .mottatt)
         // The statushendelse for the same outcome afterwards is a no-op; another outcome is refused.
         s = try XCTUnwrap(CaseProcess.apply(P.sfUtfall("u", P.days(40) + 1, .nyttVedtak), to: s).value)
+        XCTAssertEqual(s.historikk.count, 7, "no second move")
         XCTAssertEqual(CaseProcess.apply(P.sfUtfall("u2", P.days(40) + 2, .stadfester), to: s).error?.code, .utfallStemmerIkke)
         s = try XCTUnwrap(CaseProcess.apply(P.status("f", P.days(40) + 3, .statsforvalter, .ferdigbehandlet), to: s).value)
         let ack = P.event("ack", P.days(41), .nav(P.nav), .klagevedtakKvittert(meldingId: "v-1"))

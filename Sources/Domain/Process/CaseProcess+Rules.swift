@@ -288,6 +288,8 @@ extension CaseProcess {
             s.klageUtfall = u
             move(&s, e, to: .klageUtfall(u))
             return nil
+        case .klageUtfall(let earlier) where earlier == u:
+            return nil  // the same conclusion again: no-op
         case .klageUtfall(let earlier):
             return refuse(s, e, "NAV has already concluded \(earlier.rawValue); annul that event (hendelseAnnullert) to correct it")
         default:
@@ -435,8 +437,8 @@ extension CaseProcess {
             return nil
         }
         if let registered = s.statsforvalterUtfall {
-            // The klagevedtak may have recorded the outcome first.
-            if registered == u, s.klagevedtak.status != .ikkeSendt { return nil }
+            // The same outcome again (re-sent with a new id, or after the klagevedtak recorded it): no-op.
+            if registered == u { return nil }
             return refuse(s, e, .utfallStemmerIkke, pointer: "/utfall",
                           "the Statsforvalter has already decided \(registered.rawValue); annul that event (hendelseAnnullert) to correct it")
         }

@@ -58,7 +58,8 @@ public enum CaseProcess {
         return fold(klagesakId: klagesakId, events: events, lenient: false, into: &skipped)
     }
 
-    /// As `fold`, but an event that is refused is left out and reported instead of stopping the fold:
+    /// As `fold`, but an event that is refused is left out of the derived state (it stays in
+    /// `events`, as stored) and reported instead of stopping the fold:
     /// for reading a stored history whatever happens (a history written under older rules, or data
     /// repaired by hand), never for deciding whether to accept a new event.
     ///
