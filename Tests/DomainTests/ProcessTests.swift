@@ -501,3 +501,55 @@ final class ProcessReplayTests: XCTestCase {
         XCTAssertEqual(state.navEnhet, P.nav)
     }
 }
+
+final class ProcessOrderIndependenceTests: XCTestCase {
+    /// A small deterministic generator (SplitMix64), so failures reproduce.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    func testFoldDoesNotDependOnStoredOrderAndApplyConvergesToIt() throws {
+        let events = P.tilMottattHosStatsforvalter + [
+            P.status("e7", P.days(35), .statsforvalter, .tildeltSaksbehandler),
+            P.annuller("a7", P.days(35) + 5, "e7", .statsforvalter),
+            P.status("e7b", P.days(35) + 10, .statsforvalter, .tildeltSaksbehandler),
+            P.event("d", P.days(36), .statsforvalter(P.embete), .dokumentasjonEtterspurt(oppgaveId: "o1", innsendelsesfrist: CalendarDate(year: 2024, month: 6, day: 1)!)),
+            P.status("e8", P.days(36), .statsforvalter, .underBehandling),
+            P.sfUtfall("e9", P.days(50), .stadfester),
+            P.event("kv", P.days(50) + 1, .statsforvalter(P.embete), .klagevedtakMottatt(meldingId: "v", utfall: .stadfester, vedtaksdato: nil)),
+            P.status("e10", P.days(50) + 2, .statsforvalter, .ferdigbehandlet),
+        ]
+        let reference = try XCTUnwrap(CaseProcess.fold(klagesakId: P.sak, events: events).value)
+        XCTAssertEqual(reference.posisjon, .ferdigbehandlet)
+        var rng = SplitMix(state: 42)
+        for _ in 0..<200 {
+            let shuffled = events.shuffled(using: &rng)
+            let folded = try XCTUnwrap(CaseProcess.fold(klagesakId: P.sak, events: shuffled).value)
+            XCTAssertEqual(folded.historikk, reference.historikk)
+            XCTAssertEqual(folded.annulleringer, reference.annulleringer)
+            XCTAssertEqual(folded.oppgaver, reference.oppgaver)
+            // Applying in arrival order, retrying what was refused (as a sender retries), ends in the same place.
+            var state = CaseState(klagesakId: P.sak)
+            var pending = shuffled
+            var rounds = 0
+            while !pending.isEmpty, rounds < events.count + 1 {
+                rounds += 1
+                pending = pending.filter { e in
+                    guard let next = CaseProcess.apply(e, to: state).value else { return true }
+                    state = next
+                    return false
+                }
+            }
+            XCTAssertTrue(pending.isEmpty, "never accepted: \(pending.map(\.hendelseId))")
+            XCTAssertEqual(state.historikk, reference.historikk)
+            XCTAssertEqual(state.posisjon, .ferdigbehandlet)
+        }
+    }
+}
