@@ -125,6 +125,9 @@ public final class Database: Sendable {
         }
         try connection.execute("PRAGMA synchronous=FULL")
         try connection.execute("PRAGMA foreign_keys=ON")
+        // The WAL file is reused from its start after each full checkpoint but never shrinks by itself;
+        // after a burst, truncate it back to this size (bytes) instead of keeping the peak on disk.
+        _ = try connection.queryOne("PRAGMA journal_size_limit=67108864")
         let synchronous = try connection.queryOne("PRAGMA synchronous").map { try $0.int(0) }
         let foreignKeys = try connection.queryOne("PRAGMA foreign_keys").map { try $0.int(0) }
         guard synchronous == 2, foreignKeys == 1 else {

@@ -11,6 +11,10 @@ final class DocumentStoreTests: XCTestCase {
         store = try DocumentStore(directory: directory, defaultMaxBytes: 4 << 20)
     }
 
+    override func tearDown() {
+        store = nil
+    }
+
     private func randomBytes(_ count: Int, prefix: [UInt8] = Array("%PDF-1.7\n".utf8)) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
         var bytes = prefix
