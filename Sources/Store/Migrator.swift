@@ -29,9 +29,11 @@ public struct Migrator: Sendable {
         return migrations.dropFirst(applied.count).map(\.name)
     }
 
-    /// Applies every pending migration in order; returns the names applied now.
+    /// Applies every pending migration in order; returns the names applied now. `Database.init` calls
+    /// this on the write connection before the writer starts (a write job could not: its connection
+    /// refuses BEGIN and COMMIT).
     @discardableResult
-    public func migrate(_ connection: Connection) throws -> [String] {
+    func migrate(_ connection: Connection) throws -> [String] {
         try checkNamesUnique()
         try connection.withTransactionControl {
             try connection.executeScript("""

@@ -17,6 +17,8 @@ public enum SQLValue: Sendable, Hashable {
 
     /// `.null` for `nil`, otherwise the wrapped value.
     public init(_ value: Int?) { self = value.map { .integer(Int64($0)) } ?? .null }
+    public init(_ value: Int64?) { self = value.map { .integer($0) } ?? .null }
+    public init(_ value: Bool?) { self = value.map { .integer($0 ? 1 : 0) } ?? .null }
     public init(_ value: String?) { self = value.map { .text($0) } ?? .null }
     public init(_ value: Double?) { self = value.map { .real($0) } ?? .null }
     public init(_ value: [UInt8]?) { self = value.map { .blob($0) } ?? .null }
