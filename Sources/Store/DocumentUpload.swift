@@ -17,6 +17,10 @@ import Darwin
 ///
 /// Exactly one of `finish` or `abort` ends an upload; an upload dropped without either is aborted.
 /// Any failure (too large, I/O) removes the temporary file and closes the upload.
+///
+/// `write` only copies into the page cache and is cheap; `finish` waits for two fsyncs (the file and its
+/// directory), typically milliseconds. Call `finish` where blocking is allowed (a task, a work queue),
+/// not on an event-loop queue that serves other connections.
 public final class DocumentUpload: Sendable {
     /// The byte limit; `write` throws `.tooLarge` when the total would exceed it.
     public let maxBytes: Int
