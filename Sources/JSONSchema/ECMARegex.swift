@@ -274,6 +274,8 @@ struct RegexCompiler {
     var groupNames: [String: Int] = [:]
     var registers = 0
     var hasBackReferences = false
+    var nesting = 0
+    static let maxNesting = 64
     static let maxProgramSize = 100_000
 
     init(pattern: String) {
@@ -340,6 +342,11 @@ struct RegexCompiler {
     }
 
     mutating func parseDisjunction() throws(ECMARegex.SyntaxError) -> RegexNode {
+        // Groups recurse in the parser and in compilation: bound their nesting (patterns come from
+        // schemas, and the `regex` format checks untrusted strings).
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > Self.maxNesting { throw fail("groups nested deeper than \(Self.maxNesting) levels") }
         var alternatives = [try parseAlternative()]
         while eat("|") { alternatives.append(try parseAlternative()) }
         return alternatives.count == 1 ? alternatives[0] : .alternation(alternatives)

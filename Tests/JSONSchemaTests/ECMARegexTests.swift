@@ -44,6 +44,12 @@ final class ECMARegexTests: XCTestCase {
         }
     }
 
+    func testDeeplyNestedGroupsAreRefusedNotOverflowingTheStack() {
+        // Found by the fuzzer: thousands of "(" overflowed the parser's recursion.
+        XCTAssertThrowsError(try ECMARegex(String(repeating: "(", count: 5_000) + "a" + String(repeating: ")", count: 5_000)))
+        XCTAssertNoThrow(try ECMARegex(String(repeating: "(", count: 20) + "a" + String(repeating: ")", count: 20)))
+    }
+
     func testPathologicalPatternIsBoundedNotHung() throws {
         // Exponential backtracking: the step budget ends it (as "no match") instead of hanging.
         let r = try ECMARegex("^(a+)+$")
