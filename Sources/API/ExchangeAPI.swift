@@ -46,7 +46,7 @@ public struct ExchangeAPI: Sendable {
         self.configuration = configuration
         self.callers = CallerResolver(tokens: store, roleForCertificate: { Self.role(of: $0, in: registry) })
         self.transferChecks = TransferChecks(registry: registry, identityPolicy: configuration.identityPolicy)
-        self.openAPI = Array(OpenAPIDocument.json(configuration: configuration).utf8)
+        self.openAPI = Array(OpenAPIDocument.json(configuration: configuration, schemas: schemas).utf8)
     }
 
     /// Adds every endpoint to `router`.

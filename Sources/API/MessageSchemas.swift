@@ -21,6 +21,8 @@ public struct MessageSchemas: Sendable {
     let entries: [Kind: Entry]
     /// The schema documents by file name, served under /api/v1/skjema/.
     public let documents: [String: String]
+    /// The same documents parsed, by message kind (`felles` for the shared definitions).
+    let parsed: [String: JSONValue]
 
     /// Registers every schema of `directory` by `$id` and compiles the v1 message schemas with
     /// `format` asserted (the README says formats are assertions).
@@ -29,19 +31,24 @@ public struct MessageSchemas: Sendable {
         let uris = try registry.registerDirectory(atPath: directory)
         var entries: [Kind: Entry] = [:]
         var documents: [String: String] = [:]
+        var parsed: [String: JSONValue] = [:]
         for kind in Kind.allCases {
             let file = "\(kind.rawValue).v1.schema.json"
             let uri = "https://klagebro.no/schemas/\(file)"
             guard uris.contains(uri) else { throw SchemaError(location: uri, message: "schema not found in \(directory)") }
             let document = try SchemaRegistry.readDocument(atPath: directory + "/" + file)
             documents[file] = JSONWriter.string(document)
+            parsed[kind.rawValue] = document
             let schema = try registry.compile(uri: uri, options: SchemaOptions(assertFormat: true))
             entries[kind] = Entry(schema: schema, standardVersion: Self.majorMinor(document["x-standardversjon"]?.stringValue))
         }
         let felles = "felles.v1.schema.json"
-        documents[felles] = JSONWriter.string(try SchemaRegistry.readDocument(atPath: directory + "/" + felles))
+        let fellesDocument = try SchemaRegistry.readDocument(atPath: directory + "/" + felles)
+        documents[felles] = JSONWriter.string(fellesDocument)
+        parsed["felles"] = fellesDocument
         self.entries = entries
         self.documents = documents
+        self.parsed = parsed
     }
 
     /// Parses and validates a body as a message of `kind`; throws the problem to answer with.

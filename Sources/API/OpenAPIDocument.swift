@@ -4,11 +4,56 @@ import JSONSchema
 /// names exactly the routes the router has. Message bodies are described by the standard's own
 /// schemas, served at /api/v1/skjema/ and linked from each operation.
 enum OpenAPIDocument {
-    static func json(configuration: APIConfiguration) -> String {
-        JSONWriter.string(document(configuration: configuration))
+    static func json(configuration: APIConfiguration, schemas: MessageSchemas) -> String {
+        JSONWriter.string(document(configuration: configuration, schemas: schemas))
     }
 
-    static func document(configuration: APIConfiguration) -> JSONValue {
+    /// The message schemas as components: `$id`/`$schema` dropped and every `$ref` rewritten to
+    /// point into the document (`felles.v1.schema.json#/$defs/x` → `#/components/schemas/felles/$defs/x`),
+    /// so tools that read only this document see the exact schemas the server validates with.
+    static func embeddedSchemas(_ schemas: MessageSchemas) -> [(String, JSONValue)] {
+        schemas.parsed.keys.sorted().map { name in (name, embed(schemas.parsed[name]!, selfName: name)) }
+    }
+
+    static func embed(_ value: JSONValue, selfName: String) -> JSONValue {
+        switch value {
+        case .object(let o):
+            var members: [(String, JSONValue)] = []
+            for (key, child) in o.members {
+                switch key {
+                case "$id", "$schema": continue
+                case "$ref":
+                    guard case .string(let ref) = child else { members.append((key, child)); continue }
+                    members.append((key, .string(rewrite(ref, selfName: selfName))))
+                case "const", "enum", "examples", "default":
+                    members.append((key, child))  // values, not schemas
+                default:
+                    members.append((key, embed(child, selfName: selfName)))
+                }
+            }
+            return .object(JSONObject(members))
+        case .array(let a):
+            return .array(a.map { embed($0, selfName: selfName) })
+        default:
+            return value
+        }
+    }
+
+    static func rewrite(_ ref: String, selfName: String) -> String {
+        guard let hash = ref.firstIndex(of: "#") else { return ref }
+        let file = ref[..<hash], fragment = ref[ref.index(after: hash)...]
+        let target: String
+        if file.isEmpty {
+            target = selfName
+        } else if file.hasSuffix(".v1.schema.json") {
+            target = String(file.dropLast(".v1.schema.json".count))
+        } else {
+            return ref
+        }
+        return "#/components/schemas/" + target + fragment
+    }
+
+    static func document(configuration: APIConfiguration, schemas: MessageSchemas) -> JSONValue {
         var paths: [(String, [(String, JSONValue)])] = []
         for endpoint in Endpoint.allCases {
             let operation = (endpoint.method.rawValue.lowercased(), self.operation(endpoint, configuration))
@@ -31,7 +76,7 @@ enum OpenAPIDocument {
                     ("bearer", obj([("type", .string("http")), ("scheme", .string("bearer"))])),
                     ("mutualTLS", obj([("type", .string("mutualTLS"))])),
                 ])),
-                ("schemas", obj([("Problem", problemSchema)])),
+                ("schemas", .object(JSONObject([("Problem", problemSchema)] + embeddedSchemas(schemas)))),
             ])),
             ("security", .array([obj([("bearer", .array([]))]), obj([("mutualTLS", .array([]))])])),
         ])
@@ -96,20 +141,19 @@ enum OpenAPIDocument {
     }
 
     static func requestBody(_ e: Endpoint, _ configuration: APIConfiguration) -> JSONValue? {
-        func message(_ schemaFile: String) -> JSONValue {
+        func message(_ kind: MessageSchemas.Kind) -> JSONValue {
             obj([
                 ("required", .bool(true)),
-                ("description", .string("A message following /api/v1/skjema/\(schemaFile).")),
+                ("description", .string("A \(kind.rawValue) message, as in /api/v1/skjema/\(kind.rawValue).v1.schema.json. Beyond the schema the server checks identifiers' check digits, addressing, parties and dates (422 with a pointer per error).")),
                 ("content", obj([("application/json", obj([("schema", obj([
-                    ("type", .string("object")),
-                    ("description", .string("See /api/v1/skjema/\(schemaFile) (JSON Schema 2020-12).")),
+                    ("$ref", .string("#/components/schemas/\(kind.rawValue)")),
                 ]))]))])),
             ])
         }
         switch e {
-        case .submitTransfer: return message("klagesak-oversendelse.v1.schema.json")
-        case .postEvent: return message("statushendelse.v1.schema.json")
-        case .sendDecision: return message("klagevedtak.v1.schema.json")
+        case .submitTransfer: return message(.klagesakOversendelse)
+        case .postEvent: return message(.statushendelse)
+        case .sendDecision: return message(.klagevedtak)
         case .assignHandler:
             return obj([
                 ("required", .bool(true)),

@@ -57,3 +57,33 @@ final class OpenAPIDocumentTests: XCTestCase {
         XCTAssertEqual(missing.status, 404)
     }
 }
+
+extension OpenAPIDocumentTests {
+    /// The message schemas are embedded: every `$ref` points into the document itself, and the
+    /// embedded transfer schema accepts the standard's valid examples and refuses its invalid ones.
+    func testEmbeddedSchemasResolveInsideTheDocument() async throws {
+        let h = try APITestHarness()
+        let doc = try await h.call(.get, "/api/v1/openapi.json").json
+        var refs: [String] = []
+        func collect(_ v: JSONValue) {
+            switch v {
+            case .object(let o):
+                for (k, c) in o.members { if k == "$ref", let s = c.stringValue { refs.append(s) } else { collect(c) } }
+            case .array(let a): a.forEach(collect)
+            default: break
+            }
+        }
+        collect(doc)
+        XCTAssertGreaterThan(refs.count, 20)
+        for ref in Set(refs) {
+            XCTAssertTrue(ref.hasPrefix("#/"), ref)
+            XCTAssertNotNil(JSONPointer.resolve(String(ref.dropFirst()), in: doc), "unresolved \(ref)")
+        }
+        var registry = SchemaRegistry()
+        _ = try registry.register(doc, uri: "https://klagebro.test/openapi.json")
+        let schema = try registry.compile(uri: "https://klagebro.test/openapi.json#/components/schemas/klagesak-oversendelse",
+                                          options: SchemaOptions(assertFormat: true))
+        XCTAssertTrue(schema.isValid(try H.example("klagesak-oversendelse", "valid/02-delvis-medhold.json")))
+        XCTAssertFalse(schema.isValid(try H.example("klagesak-oversendelse", "invalid/01-fodselsnummer-for-kort.json")))
+    }
+}
