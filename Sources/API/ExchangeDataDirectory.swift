@@ -8,13 +8,16 @@ import Store
 public final class ExchangeDataDirectory: Sendable {
     public let path: String
     public let store: SQLiteExchangeStore
-    public let files: StoreDocumentFiles
+    /// The document files; nil for the operator commands, which must not open the document store
+    /// beside a running server (opening it removes unfinished uploads).
+    public let files: StoreDocumentFiles?
 
-    public init(path: String, maxDocumentBytes: Int = APIConfiguration().maxDocumentBytes) throws {
+    public init(path: String, maxDocumentBytes: Int = APIConfiguration().maxDocumentBytes, openDocuments: Bool = true) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         self.path = path
         self.store = try SQLiteExchangeStore(dataDirectory: path)
-        self.files = StoreDocumentFiles(store: try DocumentStore(directory: path + "/documents", defaultMaxBytes: maxDocumentBytes))
+        self.files = openDocuments
+            ? StoreDocumentFiles(store: try DocumentStore(directory: path + "/documents", defaultMaxBytes: maxDocumentBytes)) : nil
     }
 
     /// Migrations this open applied (empty when the database was current).
@@ -75,6 +78,7 @@ public final class ExchangeDataDirectory: Sendable {
     public func makeAPI(schemasDirectory: String, development: Bool, configuration: APIConfiguration) throws -> ExchangeAPI {
         var configuration = configuration
         if development { configuration.identityPolicy = .allowingSynthetic }
+        guard let files else { throw RegistryError("the data directory was opened without its document store") }
         return ExchangeAPI(store: store, files: files, schemas: try MessageSchemas(directory: schemasDirectory),
                            registry: try registry(development: development), configuration: configuration)
     }

@@ -129,7 +129,8 @@ enum OpenAPIDocument {
                 q("minAlderDager", days, "Only cases received at least this many days ago."),
                 q("maksAlderDager", days, "Only cases received at most this many days ago."),
                 limit,
-                q("cursor", string, "nesteCursor from the previous page."),
+                q("cursor", obj([("type", .string("string")), ("pattern", .string("^[01]\\.[0-9]{1,15}\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))]),
+                  "nesteCursor from the previous page (opaque; a position in the inbox order)."),
             ]
         case .listFeedback:
             return [q("inkluderKvitterte", obj([("type", .string("boolean"))]), "Also list acknowledged messages."), limit]

@@ -19,7 +19,7 @@ struct Audit: ParsableCommand {
     var limit = 100
 
     func run() throws {
-        let directory = try ExchangeDataDirectory(path: data)
+        let directory = try ExchangeDataDirectory(path: data, openDocuments: false)
         let (klagesakId, orgnr, limit) = (klagesakId, orgnr, limit)
         for line in try runBlocking({ try await directory.auditLines(klagesakId: klagesakId, organisasjonsnummer: orgnr, limit: limit) }) {
             print(line)

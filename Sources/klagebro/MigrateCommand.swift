@@ -11,7 +11,7 @@ struct Migrate: ParsableCommand {
     var data = "data"
 
     func run() throws {
-        let directory = try ExchangeDataDirectory(path: data)
+        let directory = try ExchangeDataDirectory(path: data, openDocuments: false)
         let applied = directory.migrationsAppliedAtOpen
         print(applied.isEmpty ? "database is current" : "applied \(applied.count) migration(s):")
         for name in applied { print("  \(name)") }

@@ -23,7 +23,7 @@ struct RegistryCommand: ParsableCommand {
 
         func run() throws {
             guard let contents = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
-            let directory = try ExchangeDataDirectory(path: data)
+            let directory = try ExchangeDataDirectory(path: data, openDocuments: false)
             let development = self.development
             let summary = try runBlocking { try await directory.importRegistry(fileContents: Array(contents), development: development) }
             print(summary)
@@ -40,7 +40,7 @@ struct RegistryCommand: ParsableCommand {
         var development = false
 
         func run() throws {
-            let directory = try ExchangeDataDirectory(path: data)
+            let directory = try ExchangeDataDirectory(path: data, openDocuments: false)
             FileHandle.standardOutput.write(Data(try directory.exportRegistry(development: development)))
         }
     }

@@ -25,7 +25,7 @@ struct Token: ParsableCommand {
         }
 
         func run() throws {
-            let directory = try ExchangeDataDirectory(path: data)
+            let directory = try ExchangeDataDirectory(path: data, openDocuments: false)
             let (role, orgnr) = (Role(rawValue: role)!, orgnr)
             let token = try runBlocking { try await directory.createToken(role: role, organisasjonsnummer: orgnr) }
             print(token)
