@@ -59,7 +59,8 @@ extension ExchangeAPI {
             ("oversendelse", message),
             ("dokumenter", .array(snapshot.documents.map(Self.documentSummary))),
             ("hendelser", .array(try timeline(snapshot))),
-            ("vedtak", .array(try snapshot.feedback.map { try JSONParser.parse(bytes: $0.message) })),
+            ("vedtak", .array(try snapshot.feedback.filter { $0.meldingstype == "klagevedtak" }.map { try JSONParser.parse(bytes: $0.message) })),
+            ("oppgaver", .array(try snapshot.feedback.filter { $0.meldingstype == "oppgave" }.map { try JSONParser.parse(bytes: $0.message) })),
         ])
         return JSONResponse.make(.ok, body)
     }

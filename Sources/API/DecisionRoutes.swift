@@ -133,16 +133,19 @@ extension ExchangeAPI {
         let acknowledged = try await store.update(found.klagesakId, creating: nil) { snapshot in
             guard let f = snapshot.feedback.first(where: { $0.meldingId == meldingId }) else { throw APIProblem.feedbackNotFound(id: meldingId) }
             if let at = f.kvittertTidspunkt { return (CaseChange(), at) }
-            let hendelseId = CaseEventCoding.derivedId("klagevedtak-kvittering", meldingId)
-            let event = CaseEvent(
-                hendelseId: hendelseId, klagesakId: f.klagesakId, tidspunkt: Tidspunkt(millisekunder: now.millisecondsSinceEpoch),
-                aktor: .nav(caller.organisasjonsnummer), kind: .klagevedtakKvittert(meldingId: meldingId))
-            let next = try CaseProcessBridge.apply(event, to: try CaseProcessBridge.state(of: snapshot))
             var change = CaseChange()
-            CaseProcessBridge.derived(next, into: &change)
-            let json = CaseEventCoding.record(type: "klagevedtakKvittert", klagesakId: f.klagesakId, hendelseId: hendelseId, at: now,
-                                              aktor: event.aktor, fields: [("meldingId", .string(meldingId))])
-            change.events = [CaseProcessBridge.stored(json, event: event, at: now)]
+            // The decision's receipt is part of the process; a task's is only the message's.
+            if f.meldingstype == "klagevedtak" {
+                let hendelseId = CaseEventCoding.derivedId("klagevedtak-kvittering", meldingId)
+                let event = CaseEvent(
+                    hendelseId: hendelseId, klagesakId: f.klagesakId, tidspunkt: Tidspunkt(millisekunder: now.millisecondsSinceEpoch),
+                    aktor: .nav(caller.organisasjonsnummer), kind: .klagevedtakKvittert(meldingId: meldingId))
+                let next = try CaseProcessBridge.apply(event, to: try CaseProcessBridge.state(of: snapshot))
+                CaseProcessBridge.derived(next, into: &change)
+                let json = CaseEventCoding.record(type: "klagevedtakKvittert", klagesakId: f.klagesakId, hendelseId: hendelseId, at: now,
+                                                  aktor: event.aktor, fields: [("meldingId", .string(meldingId))])
+                change.events = [CaseProcessBridge.stored(json, event: event, at: now)]
+            }
             change.acknowledgedFeedback = [(meldingId, now)]
             return (change, now)
         }

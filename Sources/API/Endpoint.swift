@@ -16,6 +16,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
     case assignHandler
     case postEvent
     case sendDecision
+    case postTask
     case listFeedback
     case acknowledgeFeedback
     case getStatus
@@ -25,7 +26,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         switch self {
         case .openAPIDocument, .messageSchema, .getReceipt, .listInbox, .getCase, .downloadDocument, .listFeedback,
              .getStatus, .listAudit: .get
-        case .submitTransfer, .acknowledgeCase, .postEvent, .sendDecision, .acknowledgeFeedback: .post
+        case .submitTransfer, .acknowledgeCase, .postEvent, .sendDecision, .postTask, .acknowledgeFeedback: .post
         case .uploadDocument, .assignHandler: .put
         }
     }
@@ -43,6 +44,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .assignHandler: "/api/v1/klagesaker/{klagesakId}/saksbehandler"
         case .postEvent: "/api/v1/klagesaker/{klagesakId}/hendelser"
         case .sendDecision: "/api/v1/klagesaker/{klagesakId}/vedtak"
+        case .postTask: "/api/v1/klagesaker/{klagesakId}/oppgaver"
         case .listFeedback: "/api/v1/tilbakemeldinger"
         case .acknowledgeFeedback: "/api/v1/tilbakemeldinger/{meldingId}/kvitter"
         case .getStatus: "/api/v1/klagesaker/{klagesakId}/status"
@@ -57,7 +59,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .openAPIDocument, .messageSchema: nil
         case .submitTransfer, .getReceipt, .listFeedback, .acknowledgeFeedback: [.nav]
         case .listInbox, .acknowledgeCase, .assignHandler, .sendDecision: [.statsforvalter]
-        case .uploadDocument, .getCase, .downloadDocument, .postEvent: [.nav, .statsforvalter]
+        case .uploadDocument, .getCase, .downloadDocument, .postEvent, .postTask: [.nav, .statsforvalter]
         case .getStatus: [.nav, .statsforvalter, .innsyn]
         case .listAudit: [.admin]
         }
@@ -77,8 +79,9 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .assignHandler: "Embete: assign the case to a handler"
         case .postEvent: "Post a status event (statushendelse) for the caller's own stage"
         case .sendDecision: "Embete: send the decision (klagevedtak) back to the sending NAV unit"
-        case .listFeedback: "NAV unit: decisions that came back to it"
-        case .acknowledgeFeedback: "NAV unit: acknowledge a decision (kvittering)"
+        case .postTask: "Give the appellant a task (oppgave); the embete's tasks also come back to the NAV unit"
+        case .listFeedback: "NAV unit: what came back to it (decisions, the embete's tasks for the appellant)"
+        case .acknowledgeFeedback: "NAV unit: acknowledge a decision or task (kvittering)"
         case .getStatus: "Status and timeline of a case (the citizen's view; innsyn names the citizen in Klagebro-Innbygger)"
         case .listAudit: "Admin: the audit log of reads of personal data"
         }

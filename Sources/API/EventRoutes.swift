@@ -57,15 +57,15 @@ extension ExchangeAPI {
     }
 
     /// The actor of a posted message must be the authenticated caller, in the caller's role.
-    func requireActor(_ aktor: JSONValue?, is caller: Caller) throws(APIProblem) {
+    func requireActor(_ aktor: JSONValue?, is caller: Caller, pointer: String = "/aktor") throws(APIProblem) {
         let orgnr = aktor?["organisasjonsnummer"]?.stringValue ?? ""
         if orgnr != caller.organisasjonsnummer {
-            throw .bodyMismatch(pointer: "/aktor/organisasjonsnummer", expected: "the authenticated caller \(caller.organisasjonsnummer)", got: orgnr)
+            throw .bodyMismatch(pointer: pointer + "/organisasjonsnummer", expected: "the authenticated caller \(caller.organisasjonsnummer)", got: orgnr)
         }
         let rolle = aktor?["rolle"]?.stringValue ?? ""
         let expected = caller.role == .nav ? "NAV" : "STATSFORVALTER"
         if rolle != expected {
-            throw .bodyMismatch(pointer: "/aktor/rolle", expected: "\(expected) for a \(caller.role.rawValue) caller", got: rolle)
+            throw .bodyMismatch(pointer: pointer + "/rolle", expected: "\(expected) for a \(caller.role.rawValue) caller", got: rolle)
         }
     }
 

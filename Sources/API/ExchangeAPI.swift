@@ -85,6 +85,7 @@ public struct ExchangeAPI: Sendable {
         case .assignHandler: try await assignHandler(request, context)
         case .postEvent: try await postEvent(request, context)
         case .sendDecision: try await sendDecision(request, context)
+        case .postTask: try await postTask(request, context)
         case .listFeedback: try await listFeedback(request, context)
         case .acknowledgeFeedback: try await acknowledgeFeedback(request, context)
         case .getStatus: try await getStatus(request, context)

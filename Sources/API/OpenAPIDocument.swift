@@ -155,6 +155,7 @@ enum OpenAPIDocument {
         case .submitTransfer: return message(.klagesakOversendelse)
         case .postEvent: return message(.statushendelse)
         case .sendDecision: return message(.klagevedtak)
+        case .postTask: return message(.oppgave)
         case .assignHandler:
             return obj([
                 ("required", .bool(true)),
@@ -196,7 +197,7 @@ enum OpenAPIDocument {
             members = [("201", ok("Receipt recorded: the kvittering.")), ("200", ok("Already acknowledged: the same kvittering."))]
         case .postEvent:
             members = [("201", ok("The event is recorded.")), ("200", ok("The same event again."))]
-        case .sendDecision:
+        case .sendDecision, .postTask:
             members = [("201", ok("Stored and valid: the mottatt receipt.")), ("200", ok("An identical retry."))]
         default: members = [("200", ok("OK."))]
         }

@@ -21,6 +21,7 @@ final class AuthorizationMatrixTests: XCTestCase {
         .assignHandler: [.statsforvalter],
         .postEvent: [.nav, .statsforvalter],
         .sendDecision: [.statsforvalter],
+        .postTask: [.nav, .statsforvalter],
         .listFeedback: [.nav],
         .acknowledgeFeedback: [.nav],
         .getStatus: [.nav, .statsforvalter, .innsyn],

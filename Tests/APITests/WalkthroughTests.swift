@@ -222,3 +222,39 @@ extension WalkthroughTests {
         XCTAssertEqual(receipt.string("status"), "MOTTATT")
     }
 }
+
+extension WalkthroughTests {
+    /// The embete asks the appellant for documentation: the task is in the timeline and comes back
+    /// to the NAV unit, which acknowledges it.
+    func testTaskFromEmbeteComesBackToNav() async throws {
+        let h = try APITestHarness()
+        let id = try await h.submitCompleteTransfer()
+        let sf = (Role.statsforvalter, H.vestland), nav = (Role.nav, H.navBergenhus)
+        var task = try H.example("oppgave", "valid/01-dokumentasjon-ett-krav.json").objectMembers
+        let original = try H.example("oppgave", "valid/01-dokumentasjon-ett-krav.json")
+        task["klagesakId"] = .string(id)
+        task["fra"] = .object(JSONObject([("rolle", .string("STATSFORVALTER")), ("organisasjonsnummer", .string(H.vestland))]))
+        let message = JSONValue.object(JSONObject(task.ordered(like: original)))
+
+        // In transit (not yet acknowledged) no task can be given.
+        let early = try await h.json(.post, "/api/v1/klagesaker/\(id)/oppgaver", as: sf, message)
+        XCTAssertEqual(early.status, 409, early.text)
+        _ = try await h.call(.post, "/api/v1/klagesaker/\(id)/mottak", as: sf)
+        let given = try await h.json(.post, "/api/v1/klagesaker/\(id)/oppgaver", as: sf, message)
+        XCTAssertEqual(given.status, 201, given.text)
+        XCTAssertEqual(given.string("mottaker"), H.navBergenhus)
+        let again = try await h.json(.post, "/api/v1/klagesaker/\(id)/oppgaver", as: sf, message)
+        XCTAssertEqual(again.status, 200)
+
+        let back = try await h.call(.get, "/api/v1/tilbakemeldinger", as: nav)
+        let item = try XCTUnwrap(back["tilbakemeldinger"]?.arrayValue?.first)
+        XCTAssertEqual(item["meldingstype"]?.stringValue, "oppgave")
+        let oppgaveId = try XCTUnwrap(item["meldingId"]?.stringValue)
+        let ack = try await h.call(.post, "/api/v1/tilbakemeldinger/\(oppgaveId)/kvitter", as: nav)
+        XCTAssertEqual(ack.status, 200, ack.text)
+        let status = try await h.call(.get, "/api/v1/klagesaker/\(id)/status", as: nav)
+        XCTAssertTrue(status["tidslinje"]?.arrayValue?.contains { $0["type"]?.stringValue == "dokumentasjonEtterspurt" } ?? false, status.text)
+        let sak = try await h.call(.get, "/api/v1/klagesaker/\(id)", as: sf)
+        XCTAssertEqual(sak["oppgaver"]?.arrayValue?.count, 1)
+    }
+}

@@ -1,0 +1,79 @@
+import Domain
+import HTTPCore
+import HTTPServer
+import JSONSchema
+
+/// Tasks for the appellant (the `oppgave` message): given by the body holding the case. A task
+/// from the embete also comes back to the sending NAV unit among its tilbakemeldinger, so NAV
+/// sees what the Statsforvalter asks the citizen for.
+extension ExchangeAPI {
+    /// POST /api/v1/klagesaker/{klagesakId}/oppgaver. Idempotent by `oppgaveId`. A documentation
+    /// request records `dokumentasjonEtterspurt` in the timeline through the process.
+    func postTask(_ request: HTTPRequest, _ context: RouteContext) async throws -> HTTPResponse {
+        let caller = try await authenticate(request, .postTask)
+        let id = try caseId(context)
+        try requireJSONBody(request)
+        let body = request.bodyBytes
+        let message = try schemas.read(body, as: .oppgave)
+        if let bodyId = message["klagesakId"]?.stringValue, bodyId != id {
+            throw APIProblem.bodyMismatch(pointer: "/klagesakId", expected: "the case in the path, \(id)", got: bodyId)
+        }
+        try requireActor(message["fra"], is: caller, pointer: "/fra")
+        let oppgaveId = message["oppgaveId"]?.stringValue ?? ""
+        let isDocumentationRequest = message["oppgavetype"]?.stringValue == "DOKUMENTASJON_ETTERSPURT"
+        let frist = message["innsendelsesfrist"]?.stringValue.flatMap { CalendarDate(iso8601: $0) }
+        let sha256 = SHA2.sha256Hex(body)
+        let now = configuration.now()
+        var listed: [JSONValue] = []
+        if let letter = message["forvaltningsbrev"] { listed.append(letter) }
+        let documents = Self.listedDocuments(.array(listed), klagesakId: id, listedBy: caller.organisasjonsnummer)
+
+        let (created, task) = try await store.update(id, creating: nil) { snapshot in
+            try Authorization.requireParty(caller, to: snapshot.record)
+            if let existing = snapshot.feedback.first(where: { $0.meldingId == oppgaveId }) {
+                guard existing.contentSha256 == sha256 else {
+                    throw APIProblem.idempotencyConflict(idName: "oppgaveId", id: oppgaveId, storedSha256: existing.contentSha256,
+                                                         receivedSha256: sha256)
+                }
+                return (CaseChange(), (false, existing))
+            }
+            let taken = Set(snapshot.documents.map(\.dokumentId))
+            if let clash = documents.first(where: { taken.contains($0.dokumentId) }) {
+                throw APIProblem.semanticInvalid(errors: [.init(pointer: "/forvaltningsbrev/dokumentId", code: "dokumentid-ikke-unik",
+                                                                message: "dokumentId \(clash.dokumentId) is already used in this case.")])
+            }
+            var change = CaseChange()
+            let state = try CaseProcessBridge.state(of: snapshot)
+            let aktor = caller.role == .nav ? Aktor.nav(caller.organisasjonsnummer) : Aktor.statsforvalter(caller.organisasjonsnummer)
+            if isDocumentationRequest, let frist {
+                let hendelseId = CaseEventCoding.derivedId("oppgave", oppgaveId)
+                let event = CaseEvent(hendelseId: hendelseId, klagesakId: id, tidspunkt: Tidspunkt(millisekunder: now.millisecondsSinceEpoch),
+                                      aktor: aktor, kind: .dokumentasjonEtterspurt(oppgaveId: oppgaveId, innsendelsesfrist: frist))
+                let next = try CaseProcessBridge.apply(event, to: state)
+                CaseProcessBridge.derived(next, into: &change)
+                let json = CaseEventCoding.record(
+                    type: "dokumentasjonEtterspurt", klagesakId: id, hendelseId: hendelseId, at: now, aktor: aktor,
+                    fields: [("oppgaveId", .string(oppgaveId)), ("innsendelsesfrist", .string(frist.description))])
+                change.events = [CaseProcessBridge.stored(json, event: event, at: now)]
+            } else if state.posisjon.holder != aktor.rolle {
+                throw APIProblem.illegalTransition(
+                    current: state.posisjon.navn, requested: "oppgave (\(aktor.rolle.rawValue))",
+                    reason: "only the body holding the case gives the appellant tasks", code: "feil-rolle", pointer: "/fra/rolle")
+            }
+            // Tasks from the embete come back to the NAV unit; a NAV unit's own tasks go to the embete.
+            let recipient = caller.role == .statsforvalter ? snapshot.record.senderOrgnr : (snapshot.record.embeteOrgnr ?? "")
+            let task = StoredFeedback(
+                meldingId: oppgaveId, klagesakId: id, meldingstype: "oppgave", senderOrgnr: caller.organisasjonsnummer,
+                recipientOrgnr: recipient, registrertTidspunkt: now, kvittertTidspunkt: nil, contentSha256: sha256, message: body)
+            change.feedback = [task]
+            change.documents = documents
+            return (change, (true, task))
+        }
+        return JSONResponse.make(created ? .created : .ok, JSONResponse.object([
+            ("kvitteringstype", .string("mottatt")), ("klagesakId", .string(id)), ("oppgaveId", .string(oppgaveId)),
+            ("mottattTidspunkt", .time(task.registrertTidspunkt)), ("innholdSha256", .string(task.contentSha256)),
+            ("mottaker", .string(task.recipientOrgnr)),
+            ("manglendeDokumenter", .array(documents.map(Self.documentSummary))),
+        ]))
+    }
+}
