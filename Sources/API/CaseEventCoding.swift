@@ -127,8 +127,6 @@ enum CaseEventCoding {
 
     /// A stable id for a record derived from a message id, so a re-sent message records nothing new.
     static func derivedId(_ kind: String, _ meldingId: String) -> String {
-        let digest = SHA2.hex(Array(SHA2.sha256(Array((kind + ":" + meldingId).utf8)).prefix(16)))
-        let h = Array(digest)
-        return String(h[0..<8]) + "-" + String(h[8..<12]) + "-" + String(h[12..<16]) + "-" + String(h[16..<20]) + "-" + String(h[20..<32])
+        Identifiers.uuidText(Array(SHA2.sha256(Array((kind + ":" + meldingId).utf8)).prefix(16)))
     }
 }

@@ -74,8 +74,7 @@ enum CaseProcessBridge {
     }
 
     static func stored(_ json: JSONValue, event: CaseEvent, at: Timestamp) -> StoredEvent {
-        let bytes = Array(JSONWriter.string(json).utf8)
-        return stored(bytes, event: event, at: at)
+        stored(JSONBytes.encode(json), event: event, at: at)
     }
 
     static func stored(_ bytes: [UInt8], event: CaseEvent, at: Timestamp) -> StoredEvent {

@@ -170,7 +170,7 @@ extension Substring {
 /// JSON response bodies.
 enum JSONResponse {
     static func make(_ status: HTTPStatus, _ value: JSONValue, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
-        HTTPResponse(status: status, contentType: "application/json", text: JSONWriter.string(value), headers: headers)
+        HTTPResponse(status: status, contentType: "application/json", bytes: JSONBytes.encode(value), headers: headers)
     }
 
     static func object(_ members: [(String, JSONValue?)]) -> JSONValue {

@@ -17,10 +17,20 @@ enum Identifiers {
         }
         bytes[6] = bytes[6] & 0x0f | 0x40
         bytes[8] = bytes[8] & 0x3f | 0x80
-        let hex = SHA2.hex(bytes)
-        let h = Array(hex)
-        return String(h[0..<8]) + "-" + String(h[8..<12]) + "-" + String(h[12..<16]) + "-" + String(h[16..<20]) + "-"
-            + String(h[20..<32])
+        return uuidText(bytes)
+    }
+
+    /// 16 bytes as a lowercase UUID string (8-4-4-4-12).
+    static func uuidText(_ bytes: [UInt8]) -> String {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(36)
+        for (i, byte) in bytes.prefix(16).enumerated() {
+            if i == 4 || i == 6 || i == 8 || i == 10 { out.append(0x2D) }
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// True for a lowercase canonical UUID (the schemas' form).
@@ -60,7 +70,17 @@ public struct Timestamp: Sendable, Comparable, Hashable {
         let msOfDay = ms - days * 86_400_000
         let (y, m, d) = Self.civil(fromDays: days)
         let hh = msOfDay / 3_600_000, mm = msOfDay / 60_000 % 60, ss = msOfDay / 1000 % 60, milli = msOfDay % 1000
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(hh, 2)):\(pad(mm, 2)):\(pad(ss, 2)).\(pad(milli, 3))Z"
+        var out = [UInt8]()
+        out.reserveCapacity(24)
+        func digits(_ value: Int64, _ width: Int) {
+            var v = max(0, value), buffer = [UInt8](repeating: 0x30, count: width)
+            for i in stride(from: width - 1, through: 0, by: -1) { buffer[i] = 0x30 + UInt8(v % 10); v /= 10 }
+            out += buffer
+        }
+        digits(y, 4); out.append(0x2D); digits(m, 2); out.append(0x2D); digits(d, 2); out.append(0x54)
+        digits(hh, 2); out.append(0x3A); digits(mm, 2); out.append(0x3A); digits(ss, 2); out.append(0x2E); digits(milli, 3)
+        out.append(0x5A)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The date part, `YYYY-MM-DD`.
@@ -97,8 +117,4 @@ public struct Timestamp: Sendable, Comparable, Hashable {
         return days(year: y, month: m, day: d)
     }
 
-    private func pad(_ value: Int64, _ width: Int) -> String {
-        let s = String(value)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-    }
 }

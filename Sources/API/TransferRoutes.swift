@@ -94,8 +94,16 @@ extension ExchangeAPI {
             ("innholdSha512", .text(c.contentSha512)),
             ("status", .string(c.status)),
             ("komplett", .bool(missing.isEmpty)),
-            ("manglendeDokumenter", .array(missing.map(Self.documentSummary))),
+            ("manglendeDokumenter", .array(missing.map(Self.missingDocument))),
             ("merknader", .array(notes.map { JSONResponse.object([("pointer", .string($0.pointer)), ("code", .string($0.code)), ("message", .string($0.message))]) })),
+        ])
+    }
+
+    /// A missing document in a receipt: which one, and where to upload it (the sender has the rest).
+    static func missingDocument(_ d: ListedDocument) -> JSONValue {
+        JSONResponse.object([
+            ("dokumentId", .string(d.dokumentId)), ("dokumenttype", .string(d.dokumenttype)), ("tittel", .string(d.tittel)),
+            ("href", .string("/api/v1/klagesaker/\(d.klagesakId)/dokumenter/\(d.dokumentId)")),
         ])
     }
 

@@ -87,3 +87,22 @@ extension OpenAPIDocumentTests {
         XCTAssertFalse(schema.isValid(try H.example("klagesak-oversendelse", "invalid/01-fodselsnummer-for-kort.json")))
     }
 }
+
+/// The small encoders the API writes itself agree with the reference ones.
+final class EncodingTests: XCTestCase {
+    func testJSONBytesMatchesJSONWriter() throws {
+        let value = try JSONParser.parse(text: #"{"a":"x\"y\\z\n\u0001æ😀","b":[1,2.50,-3e2,true,null],"c":{}}"#)
+        XCTAssertEqual(String(decoding: JSONBytes.encode(value), as: UTF8.self), JSONWriter.string(value))
+    }
+
+    func testTimestampAndIds() {
+        XCTAssertEqual(Timestamp(millisecondsSinceEpoch: 1_715_079_841_448).text, "2024-05-07T11:04:01.448Z")
+        XCTAssertEqual(Timestamp(millisecondsSinceEpoch: 0).text, "1970-01-01T00:00:00.000Z")
+        XCTAssertTrue(Identifiers.isUUID(Identifiers.newUUID()))
+        XCTAssertTrue(Identifiers.isUUID(CaseEventCoding.derivedId("x", "y")))
+        XCTAssertEqual(CaseEventCoding.derivedId("x", "y"), CaseEventCoding.derivedId("x", "y"))
+        XCTAssertEqual(SHA2.sha256Hex(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(SHA2.sha512Hex(Array("abc".utf8)).prefix(32), "ddaf35a193617abacc417349ae204131")
+        XCTAssertEqual(SHA2.sha256Hex([UInt8](repeating: 0x61, count: 1000)).count, 64)
+    }
+}
