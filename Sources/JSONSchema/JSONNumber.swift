@@ -35,9 +35,13 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible, Comparabl
         }
     }
 
+    /// Exponents (of the normalised significand) are clamped to ±this: 10^(10^9) is beyond any
+    /// meaningful JSON number, and a fixed bound keeps text → number → text → number stable.
+    public static let exponentLimit = 1_000_000_000
+
     private init(raw negative: Bool, _ exponent: Int, _ small: UInt64, _ big: [UInt8]?) {
         isNegative = negative
-        self.exponent = exponent
+        self.exponent = min(max(exponent, -Self.exponentLimit), Self.exponentLimit)
         self.small = small
         bigDigits = big
     }

@@ -234,8 +234,8 @@ public struct JSONParser {
             }
             let expStart = pos
             while pos < bytes.count && bytes[pos] >= 0x30 && bytes[pos] <= 0x39 {
-                // Saturate: an exponent beyond a billion only matters for its sign.
-                if exponent < 1_000_000_000 { exponent = exponent * 10 + Int(bytes[pos] - 0x30) }
+                // Saturate far beyond JSONNumber.exponentLimit, which then clamps the value.
+                if exponent < 1_000_000_000_000 { exponent = exponent * 10 + Int(bytes[pos] - 0x30) }
                 pos += 1
             }
             if pos == expStart { throw error(.invalidNumber, at: start) }

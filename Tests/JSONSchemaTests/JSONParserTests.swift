@@ -80,6 +80,15 @@ final class JSONParserTests: XCTestCase {
         XCTAssertEqual(try parse(long).stringValue?.utf8.count, 1_000_000)
     }
 
+    func testHugeExponentsAreClampedStably() throws {
+        // Found by the fuzzer: an exponent past the old saturation point did not survive a round trip.
+        let value = try parse("9999999999999999E9999999999999999")
+        XCTAssertEqual(try parse(JSONWriter.string(value)), value)
+        guard case .number(let n) = value else { return XCTFail("not a number") }
+        XCTAssertEqual(n.exponent, JSONNumber.exponentLimit)
+        XCTAssertLessThan(try JSONNumber("1e999")!, n)
+    }
+
     func testWriterRoundTrips() throws {
         let text = #"{"a":[1,2.5,"x\"y\n",null,true],"b":{"c":12345678901234567890123}}"#
         XCTAssertEqual(JSONWriter.string(try parse(text)), text)
