@@ -1,6 +1,7 @@
 import Foundation
 import HTTPCore
 import HTTPServer
+import TLS
 import JSONSchema
 import XCTest
 
@@ -67,7 +68,7 @@ final class APITestHarness: @unchecked Sendable {
     /// Sends one request through the router: body policy (collect, stream or reject) as the server would.
     func call(
         _ method: HTTPMethod, _ target: String, as caller: (Role, String)? = nil, headers extra: [(String, String)] = [],
-        body: [UInt8] = [], contentType: String? = "application/json"
+        body: [UInt8] = [], contentType: String? = "application/json", certificateOrgnr: String? = nil
     ) async throws -> Response {
         var headers = HTTPHeaders()
         headers.add("Host", "test")
@@ -77,7 +78,10 @@ final class APITestHarness: @unchecked Sendable {
         let head = HTTPRequestHead(
             method: method, target: target, version: .http11, headers: headers,
             framing: body.isEmpty ? .none : .contentLength(body.count), keepAlive: true, expectsContinue: false)
-        let connection = ConnectionInfo(id: 1, remoteAddress: "127.0.0.1:1", isTLS: false, peer: nil)
+        let peer = certificateOrgnr.map {
+            PeerIdentity(organizationNumber: $0, subject: "CN=test,organizationIdentifier=NTRNO-\($0)", issuer: "CN=Test CA")
+        }
+        let connection = ConnectionInfo(id: 1, remoteAddress: "127.0.0.1:1", isTLS: peer != nil, peer: peer)
         let requestBody: HTTPRequestBody
         switch router.bodyPolicy(for: head, connection: connection) {
         case .reject(let response):
