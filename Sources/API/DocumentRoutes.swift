@@ -11,6 +11,11 @@ extension ExchangeAPI {
         if case .contentLength(let length) = head.framing, length > configuration.maxDocumentBytes {
             throw APIProblem.documentTooLarge(limit: configuration.maxDocumentBytes)
         }
+        // Without any credentials there is no reason to read megabytes first (the full check of the
+        // caller follows in the handler).
+        if connection.peer?.organizationNumber == nil && head.headers["Authorization"] == nil {
+            throw APIProblem.unauthenticated("Send a client certificate (mutual TLS) or an Authorization: Bearer token.")
+        }
         return UploadSink(upload: try files.beginUpload(maxBytes: configuration.maxDocumentBytes))
     }
 
