@@ -72,6 +72,17 @@ extension ExchangeAPI {
         let snapshot = try await visibleCase(try caseId(context), for: caller, request)
         try await audit(caller, [snapshot.record.klagesakId], "les-status", context)
         let state = try CaseProcessBridge.state(of: snapshot)
+        let lead = Ledetid.beregn(state, now: Tidspunkt(millisekunder: configuration.now().millisecondsSinceEpoch))
+        func hours(_ v: Varighet?) -> JSONValue? { v.map { .number(JSONNumber(Int($0.millisekunder / 3_600_000)) ) } }
+        let ledetid = JSONResponse.object([
+            ("start", .text(lead.start?.description)),
+            ("avgjort", .text(lead.avgjort?.description)),
+            ("erAvgjort", .bool(lead.erAvgjort)),
+            ("ledetidTimer", hours(lead.ledetid)),
+            ("hosStatsforvalterTimer", hours(lead.hosStatsforvalter)),
+            ("liggetidTimer", hours(lead.liggetidTotalt)),
+            ("arbeidstidTimer", hours(lead.arbeidstid)),
+        ])
         let body = JSONResponse.object([
             ("klagesakId", .string(snapshot.record.klagesakId)),
             ("status", .string(CaseProcessBridge.statusWord(state.posisjon))),
@@ -81,6 +92,7 @@ extension ExchangeAPI {
             ("klageUtfall", .text(state.klageUtfall?.rawValue)),
             ("statsforvalterUtfall", .text(state.statsforvalterUtfall?.rawValue)),
             ("forventetAvgjortDato", .text(state.forventetAvgjortDato?.description)),
+            ("ledetid", ledetid),
             ("tidslinje", .array(try timeline(snapshot))),
         ])
         return JSONResponse.make(.ok, body)

@@ -113,6 +113,8 @@ final class WalkthroughTests: XCTestCase {
                                       headers: [("Klagebro-Innbygger", fnr)])
         XCTAssertEqual(status.status, 200, status.text)
         XCTAssertEqual(status.string("statsforvalterUtfall"), "STADFESTER")
+        XCTAssertNotNil(status["ledetid"]?["hosStatsforvalterTimer"], status.text)
+        XCTAssertNotNil(status["ledetid"]?["start"]?.stringValue)
         let types = status["tidslinje"]?.arrayValue?.compactMap { $0["type"]?.stringValue } ?? []
         XCTAssertEqual(types, ["oversendelseMottatt", "oversendelseKvittert", "klageStatus", "klageStatus", "klagevedtakMottatt", "klagevedtakKvittert"])
 
