@@ -3,7 +3,7 @@
 ///
 /// Existence is not checked here; whether a number is an embete, a NAV unit or a state NAV number
 /// is the registry's business.
-public struct Organisasjonsnummer: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct Organisasjonsnummer: TextIdentifier {
     /// The 9 digits.
     public let value: String
 
@@ -23,12 +23,6 @@ public struct Organisasjonsnummer: Hashable, Comparable, Sendable, CustomStringC
         value = text
     }
 
-    /// Parses, or nil when `text` is not a valid organisation number.
-    public init?(_ text: String) {
-        guard let parsed = try? Organisasjonsnummer(parsing: text) else { return nil }
-        self = parsed
-    }
-
     /// The check digit for 8 leading digits, or nil when none exists. For generating test data.
     public static func checkDigit(forFirstEight prefix: String) -> Int? {
         guard let digits = try? parseDigits(prefix, count: 8, identifier: .organisasjonsnummer) else { return nil }
@@ -39,22 +33,4 @@ public struct Organisasjonsnummer: Hashable, Comparable, Sendable, CustomStringC
     /// Synthetic test organisations (Tenor, and the examples in Schemas/) use numbers starting with
     /// 2 or 3, so a number outside this range in a production registry is test data left behind.
     public var isInRealRange: Bool { value.first == "8" || value.first == "9" }
-
-    public var description: String { value }
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.value < rhs.value }
-}
-
-extension Organisasjonsnummer: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do { try self.init(parsing: text) } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.message)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(value)
-    }
 }
