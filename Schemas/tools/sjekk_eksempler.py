@@ -13,50 +13,15 @@ Avslutter med 0 når alt stemmer, 1 ellers.
 Tall leses som Decimal, slik at multipleOf 0.01 regnes eksakt (binære flyttall gir
 falske feil, f.eks. for 1234.56).
 """
-import json
-import re
 import sys
-from decimal import Decimal
-from pathlib import Path
 
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-SCHEMAS = Path(__file__).resolve().parent.parent
+# One implementation of reading and locating errors, shared with the vendors' stand-in validator.
+from valider import SCHEMAS, load, located_errors
+
 EXAMPLES = SCHEMAS / "examples"
-
-
-def load(path):
-    with open(path, encoding="utf-8") as f:
-        return json.load(f, parse_float=Decimal)
-
-
-def pointer(parts):
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-
-
-def located_errors(errors):
-    """Yields (instanceLocation, keyword, message) for each error, the way the 2020-12 output
-    format and klagebro validate place them. Python jsonschema reports additionalProperties and
-    unevaluatedProperties on the object; the standard reports them on each property that is
-    not allowed (the false subschema applies to that property's value), so they are split here."""
-    for e in errors:
-        base = pointer(e.absolute_path)
-        keyword = str(e.absolute_schema_path[-1]) if e.absolute_schema_path else ""
-        if e.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(e.instance, dict):
-            if e.validator == "additionalProperties":
-                known = set(e.schema.get("properties", {}))
-                patterns = list(e.schema.get("patternProperties", {}))
-                names = [k for k in e.instance if k not in known
-                         and not any(re.search(p, k) for p in patterns)]
-            else:
-                inside = e.message[e.message.rfind("("):]
-                names = [k for k in re.findall(r"'((?:[^'\\]|\\.)*)'", inside) if k in e.instance]
-            if names:
-                for k in names:
-                    yield base + pointer([k]), keyword, f"feltet {k!r} er ikke lov her"
-                continue
-        yield base, keyword, e.message
 
 
 def build():
