@@ -16,6 +16,10 @@ enum CaseEventCoding {
     // MARK: Decoding
 
     static func decode(_ value: JSONValue) throws -> CaseEvent {
+        // A posted statushendelse is read by the Domain's own reader (one reading of the standard).
+        if value["meldingstype"]?.stringValue == "statushendelse" {
+            do { return try CaseEvent(statushendelse: value) } catch { throw Malformed(pointer: error.pointer) }
+        }
         func string(_ key: String) throws -> String {
             guard let s = value[key]?.stringValue else { throw Malformed(pointer: "/" + key) }
             return s

@@ -19,7 +19,10 @@ extension ExchangeAPI {
             throw APIProblem.bodyMismatch(pointer: "/klagesakId", expected: "the case in the path, \(id)", got: bodyId)
         }
         try requireActor(message["aktor"], is: caller)
-        let event = try CaseEventCoding.decode(message)
+        let event: CaseEvent
+        do { event = try CaseEventCoding.decode(message) } catch let error as CaseEventCoding.Malformed {
+            throw APIProblem.semanticInvalid(errors: [.init(pointer: error.pointer, code: "ugyldig-felt", message: "The field cannot be read as the standard defines it.")])
+        }
         let sha256 = SHA2.sha256Hex(body)
         let now = configuration.now()
         let stored = CaseProcessBridge.stored(body, event: event, at: now)
