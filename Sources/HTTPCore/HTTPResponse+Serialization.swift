@@ -14,7 +14,7 @@ extension HTTPResponse {
         buffer.append(contentsOf: dateFieldPrefix)
         buffer.append(contentsOf: date)
         buffer.append(contentsOf: crlf)
-        for field in headers {
+        for field in headers where !isServerManaged(field.name) {
             buffer.append(contentsOf: field.name.utf8)
             buffer.append(0x3A)
             buffer.append(0x20)
@@ -34,6 +34,18 @@ extension HTTPResponse {
             buffer.append(contentsOf: crlf)
         }
         buffer.append(contentsOf: crlf)
+    }
+}
+
+/// Framing and connection fields are the server's alone: a handler's copy would contradict the
+/// framing actually used (two Content-Length values, say), so it is never written.
+private func isServerManaged(_ name: String) -> Bool {
+    switch name.utf8.count {
+    case 4: name.equalsASCIICaseInsensitive("Date")
+    case 10: name.equalsASCIICaseInsensitive("Connection")
+    case 14: name.equalsASCIICaseInsensitive("Content-Length")
+    case 17: name.equalsASCIICaseInsensitive("Transfer-Encoding")
+    default: false
     }
 }
 

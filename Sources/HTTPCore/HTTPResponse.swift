@@ -1,5 +1,6 @@
 /// A response to send: status, header fields and content. The server adds Date, Content-Length or
-/// Transfer-Encoding, and Connection itself; handlers set the rest.
+/// Transfer-Encoding, and Connection itself (a handler's own copies of those are not sent);
+/// handlers set the rest.
 public struct HTTPResponse: Sendable {
     public var status: HTTPStatus
     public var headers: HTTPHeaders

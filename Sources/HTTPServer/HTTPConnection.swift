@@ -339,8 +339,6 @@ final class HTTPConnection: @unchecked Sendable {
         case .awaitingResponse, .streamingResponse, .finishing:
             // The client may half-close after its request: answer, then close.
             closeAfterResponse = true
-        case .closing, .closed:
-            teardown()
         default:
             teardown()
         }
