@@ -46,6 +46,11 @@ struct Validate: ParsableCommand {
     }
 
     func run() throws {
+        // Captured arguments bypass ArgumentParser's own help, so answer --help here.
+        if arguments.contains("--help") || arguments.contains("-h") {
+            print(Self.helpMessage())
+            return
+        }
         switch Self.parse(arguments) {
         case .failure(let message):
             FileHandle.standardError.write(Data("klagebro validate: \(message)\n".utf8))
