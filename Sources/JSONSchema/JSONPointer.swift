@@ -9,10 +9,41 @@ public enum JSONPointer {
     /// Splits a pointer into unescaped tokens; nil if it is not a valid pointer.
     public static func tokens(_ pointer: String) -> [String]? {
         if pointer.isEmpty { return [] }
+        let utf8 = pointer.utf8
+        // In ASCII text every byte is a Character of its own, so splitting and unescaping bytes
+        // gives exactly what the Character-level code below gives, without its cost (the
+        // server resolves pointers on every request). Other text keeps the Character rules,
+        // under which a "/" or "~" followed by a combining mark is not a separator or escape.
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            guard utf8.first == UInt8(ascii: "/") else { return nil }
+            var result: [String] = []
+            var start = utf8.index(after: utf8.startIndex)
+            var i = start
+            var hasTilde = false
+            while true {
+                if i == utf8.endIndex || utf8[i] == UInt8(ascii: "/") {
+                    let token = Substring(utf8[start..<i])
+                    result.append(hasTilde ? unescape(String(token)) : String(token))
+                    if i == utf8.endIndex { break }
+                    i = utf8.index(after: i)
+                    start = i
+                    hasTilde = false
+                    continue
+                }
+                if utf8[i] == UInt8(ascii: "~") { hasTilde = true }
+                i = utf8.index(after: i)
+            }
+            return result
+        }
         guard pointer.hasPrefix("/") else { return nil }
         return pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
-            String($0).replacing("~1", with: "/").replacing("~0", with: "~")
+            $0.contains("~") ? unescape(String($0)) : String($0)
         }
+    }
+
+    /// `~1` → `/`, then `~0` → `~` (in this order, so `~01` becomes `~1`).
+    private static func unescape(_ token: String) -> String {
+        token.replacing("~1", with: "/").replacing("~0", with: "~")
     }
 
     /// The value a pointer designates inside a document.
@@ -34,4 +65,3 @@ public enum JSONPointer {
         return current
     }
 }
-
