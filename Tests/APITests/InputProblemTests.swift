@@ -11,7 +11,7 @@ final class InputProblemTests: XCTestCase {
     typealias H = APITestHarness
     let nav = (Role.nav, H.navBergenhus)
 
-    private func assertProblem(_ r: H.Response, _ status: Int, _ slug: String, pointer: String? = nil,
+    func assertProblem(_ r: H.Response, _ status: Int, _ slug: String, pointer: String? = nil,
                                file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(r.status, status, r.text, file: file, line: line)
         XCTAssertEqual(r.headers["Content-Type"], "application/problem+json", file: file, line: line)
@@ -229,6 +229,27 @@ final class InputProblemTests: XCTestCase {
         let r2 = try await h.json(.post, "/api/v1/klagesaker/\(id)/vedtak", as: sf, other)
         XCTAssertEqual(r2.status, 422, r2.text)
         let feedback = try await h.call(.get, "/api/v1/tilbakemeldinger", as: (.nav, H.navFalkenborg))
+        XCTAssertEqual(feedback["tilbakemeldinger"]?.arrayValue?.count, 0)
+    }
+}
+
+extension InputProblemTests {
+    /// A unit without digital receipt may send, but nothing can be delivered back to it digitally:
+    /// the decision is refused, saying why, and nothing is stored.
+    func testDecisionToUnitWithoutDigitalReceiptIsRefused() async throws {
+        let h = try APITestHarness()
+        let laerdal: JSONValue = .object(JSONObject([
+            ("organisasjonsnummer", .string(H.navLaerdal)), ("navEnhetsnummer", .string("1422")),
+            ("kommunenummer", .string("4642")), ("navn", .string("NAV Lærdal og Årdal")),
+        ]))
+        let id = try await h.submitCompleteTransfer(from: H.navLaerdal) { $0["navEnhet"] = laerdal }
+        let sf = (Role.statsforvalter, H.vestland)
+        _ = try await h.call(.post, "/api/v1/klagesaker/\(id)/mottak", as: sf)
+        let (vedtak, _, _) = try H.decision(klagesakId: id) { $0["navEnhet"] = laerdal }
+        let r = try await h.json(.post, "/api/v1/klagesaker/\(id)/vedtak", as: sf, vedtak)
+        assertProblem(r, 422, "adressering-avvist", pointer: "/navEnhet/organisasjonsnummer")
+        XCTAssertEqual(r.string("arsak"), "nav-enhet-uten-digitalt-mottak", r.text)
+        let feedback = try await h.call(.get, "/api/v1/tilbakemeldinger", as: (.nav, H.navLaerdal))
         XCTAssertEqual(feedback["tilbakemeldinger"]?.arrayValue?.count, 0)
     }
 }
