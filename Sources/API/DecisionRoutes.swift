@@ -36,7 +36,7 @@ extension ExchangeAPI {
         let (created, feedback, snapshotDocuments) = try await store.update(id, creating: nil) { snapshot in
             try Authorization.requireParty(caller, to: snapshot.record)
             if let existing = snapshot.feedback.first(where: { $0.meldingId == meldingId }) {
-                guard existing.contentSha256 == sha256 else {
+                guard Idempotency.sameContent(stored: existing.message, storedSha256: existing.contentSha256, received: message, receivedSha256: sha256) else {
                     throw APIProblem.idempotencyConflict(idName: "meldingId", id: meldingId, storedSha256: existing.contentSha256,
                                                          receivedSha256: sha256)
                 }

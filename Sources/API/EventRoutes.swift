@@ -35,7 +35,7 @@ extension ExchangeAPI {
         let (replayed, snapshotEvent) = try await store.update(id, creating: creating) { snapshot in
             try Authorization.requireParty(caller, to: snapshot.record, citizen: citizen)
             if let existing = snapshot.events.first(where: { $0.hendelseId == event.hendelseId }) {
-                guard existing.contentSha256 == sha256 else {
+                guard Idempotency.sameContent(stored: existing.message, storedSha256: existing.contentSha256, received: message, receivedSha256: sha256) else {
                     throw APIProblem.idempotencyConflict(idName: "hendelseId", id: event.hendelseId,
                                                          storedSha256: existing.contentSha256, receivedSha256: sha256)
                 }

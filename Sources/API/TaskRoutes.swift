@@ -31,7 +31,7 @@ extension ExchangeAPI {
         let (created, task) = try await store.update(id, creating: nil) { snapshot in
             try Authorization.requireParty(caller, to: snapshot.record)
             if let existing = snapshot.feedback.first(where: { $0.meldingId == oppgaveId }) {
-                guard existing.contentSha256 == sha256 else {
+                guard Idempotency.sameContent(stored: existing.message, storedSha256: existing.contentSha256, received: message, receivedSha256: sha256) else {
                     throw APIProblem.idempotencyConflict(idName: "oppgaveId", id: oppgaveId, storedSha256: existing.contentSha256,
                                                          receivedSha256: sha256)
                 }

@@ -61,7 +61,7 @@ extension ExchangeAPI {
             headers.add("Location", "/api/v1/klagesaker/\(record.klagesakId)")
             return JSONResponse.make(.created, receipt(record, documents: documents, notes: notes.merknader), headers: headers)
         case .existing(let record):
-            guard record.contentSha256 == sha256 else {
+            guard Idempotency.sameContent(stored: record.message ?? [], storedSha256: record.contentSha256 ?? "", received: message, receivedSha256: sha256) else {
                 throw APIProblem.idempotencyConflict(idName: "meldingId", id: meldingId, storedSha256: record.contentSha256 ?? "",
                                                      receivedSha256: sha256)
             }

@@ -253,3 +253,21 @@ extension InputProblemTests {
         XCTAssertEqual(feedback["tilbakemeldinger"]?.arrayValue?.count, 0)
     }
 }
+
+extension InputProblemTests {
+    /// The same message re-serialised (other member order, other whitespace) is the same content.
+    func testReserialisedRetryIsTheSameMessage() async throws {
+        let h = try APITestHarness()
+        let (message, _) = try H.transfer()
+        let first = try await h.json(.post, "/api/v1/klagesaker", as: nav, message)
+        XCTAssertEqual(first.status, 201)
+        guard case .object(let o) = message else { return XCTFail() }
+        let reordered = JSONValue.object(JSONObject(Array(o.members).reversed().map { ($0.0, $0.1) }))
+        var bytes = Array(JSONWriter.string(reordered).utf8)
+        bytes.insert(contentsOf: Array("\n  ".utf8), at: 1)
+        let retry = try await h.call(.post, "/api/v1/klagesaker", as: nav, body: bytes)
+        XCTAssertEqual(retry.status, 200, retry.text)
+        XCTAssertEqual(retry.string("klagesakId"), first.string("klagesakId"))
+        XCTAssertEqual(retry.string("innholdSha256"), first.string("innholdSha256"), "the receipt names the stored content")
+    }
+}
