@@ -223,6 +223,18 @@ enum FormatCheck {
         return previous != 0x2D && previous != 0x2E
     }
 
+    /// A 256-entry membership table for a set of ASCII bytes. Built once: the format checks used
+    /// to build a `Set<UInt8>` on every call, which showed up in validation profiles.
+    static func byteTable(_ members: String) -> [Bool] {
+        var table = [Bool](repeating: false, count: 256)
+        for c in members.utf8 { table[Int(c)] = true }
+        return table
+    }
+
+    static let emailLocalSymbols = byteTable("!#$%&'*+-/=?^_`{|}~")
+    static let uriUnreservedMarks = byteTable("-._~")
+    static let uriSubDelims = byteTable("!$&'()*+,;=")
+
     static func email(_ b: Buffer) -> Bool {
         guard let at = b.lastIndex(of: 0x40), at > 0, at < b.count - 1 else { return false }
         let local = b[..<at]
@@ -230,11 +242,11 @@ enum FormatCheck {
         if local.first == 0x22 {
             guard local.count >= 2, local.last == 0x22 else { return false }
         } else {
-            let allowed: Set<UInt8> = Set("!#$%&'*+-/=?^_`{|}~".utf8)
+            let allowed = emailLocalSymbols
             var previous: UInt8 = 0x2E
             for c in local {
                 if c == 0x2E { if previous == 0x2E { return false } }
-                else if !(isAlpha(c) || isDigit(c) || allowed.contains(c) || c >= 0x80) { return false }
+                else if !(isAlpha(c) || isDigit(c) || allowed[Int(c)] || c >= 0x80) { return false }
                 previous = c
             }
             if previous == 0x2E { return false }
@@ -285,12 +297,14 @@ enum FormatCheck {
 
     /// RFC 3986 URI (with a scheme) or URI reference, ASCII only.
     static func uri(_ b: Buffer, requireScheme: Bool) -> Bool {
-        let unreserved = Set("-._~".utf8)
-        let subDelims = Set("!$&'()*+,;=".utf8)
-        func pchar(_ c: UInt8, extra: Set<UInt8>) -> Bool {
-            isAlpha(c) || isDigit(c) || unreserved.contains(c) || subDelims.contains(c) || c == 0x3A || c == 0x40 || extra.contains(c)
+        let unreserved = uriUnreservedMarks
+        let subDelims = uriSubDelims
+        // `slash`/`question`: "/" and "?" are allowed too (path, query, fragment).
+        func pchar(_ c: UInt8, slash: Bool, question: Bool) -> Bool {
+            isAlpha(c) || isDigit(c) || unreserved[Int(c)] || subDelims[Int(c)] || c == 0x3A || c == 0x40
+                || (slash && c == 0x2F) || (question && c == 0x3F)
         }
-        func validPart(_ part: Bytes, extra: Set<UInt8>) -> Bool {
+        func validPart(_ part: Bytes, slash: Bool, question: Bool) -> Bool {
             var i = part.startIndex
             while i < part.endIndex {
                 if part[i] == 0x25 {
@@ -298,7 +312,7 @@ enum FormatCheck {
                     i += 3
                     continue
                 }
-                if !pchar(part[i], extra: extra) { return false }
+                if !pchar(part[i], slash: slash, question: question) { return false }
                 i += 1
             }
             return true
@@ -317,8 +331,8 @@ enum FormatCheck {
             rest = rest[(colon + 1)...]
         }
         if requireScheme && !hasScheme { return false }
-        if let f = fragment, !validPart(f, extra: [0x2F, 0x3F]) { return false }
-        if let q = query, !validPart(q, extra: [0x2F, 0x3F]) { return false }
+        if let f = fragment, !validPart(f, slash: true, question: true) { return false }
+        if let q = query, !validPart(q, slash: true, question: true) { return false }
         var path = rest
         if rest.starts(with: [0x2F, 0x2F]) {
             let afterSlashes = rest.dropFirst(2)
@@ -326,7 +340,7 @@ enum FormatCheck {
             var authority = afterSlashes[..<end]
             path = afterSlashes[end...]
             if let at = authority.firstIndex(of: 0x40) {
-                guard validPart(authority[..<at], extra: []) else { return false }
+                guard validPart(authority[..<at], slash: false, question: false) else { return false }
                 authority = authority[(at + 1)...]
             }
             if authority.first == 0x5B {
@@ -349,11 +363,11 @@ enum FormatCheck {
                         i += 3
                         continue
                     }
-                    guard isAlpha(c) || isDigit(c) || unreserved.contains(c) || subDelims.contains(c) else { return false }
+                    guard isAlpha(c) || isDigit(c) || unreserved[Int(c)] || subDelims[Int(c)] else { return false }
                     i += 1
                 }
             }
         }
-        return validPart(path, extra: [0x2F])
+        return validPart(path, slash: true, question: false)
     }
 }
