@@ -201,6 +201,17 @@ enum OpenAPIDocument {
             members = [("201", ok("Stored and valid: the mottatt receipt.")), ("200", ok("An identical retry."))]
         default: members = [("200", ok("OK."))]
         }
+        let problem = obj([("application/problem+json", obj([("schema", obj([("$ref", .string("#/components/schemas/Problem"))]))]))])
+        func refusal(_ description: String) -> JSONValue { obj([("description", .string(description)), ("content", problem)]) }
+        switch e {
+        case .submitTransfer, .postEvent, .sendDecision, .postTask:
+            members.append(("409", refusal("Same id with other content (both SHA-256 named), an illegal status transition (current and requested state named), or a klagesakId in use.")))
+            members.append(("422", refusal("Schema errors, failed checks (check digits, dates, parties) or an addressing refusal saying why; a JSON Pointer per error.")))
+        case .uploadDocument:
+            members.append(("413", refusal("Larger than the per-file limit.")))
+            members.append(("422", refusal("Size, SHA-512 or the media type sniffed from content differs from the listing.")))
+        default: break
+        }
         members.append(("default", obj([
             ("description", .string("An RFC 9457 problem: what is wrong, where (JSON Pointer per error), and the correlation id.")),
             ("content", obj([("application/problem+json", obj([("schema", obj([("$ref", .string("#/components/schemas/Problem"))]))]))])),
