@@ -73,6 +73,8 @@ enum CaseEventCoding {
             kind = .klagevedtakMottatt(meldingId: try string("meldingId"), utfall: u, vedtaksdato: date("vedtaksdato"))
         case "klagevedtakKvittert":
             kind = .klagevedtakKvittert(meldingId: try string("meldingId"))
+        case "oppgaveBesvart":
+            kind = .oppgaveBesvart(oppgaveId: try string("oppgaveId"), svarId: try string("svarId"))
         default:
             kind = .ukjent(type: type)
         }

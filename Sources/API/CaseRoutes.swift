@@ -61,6 +61,7 @@ extension ExchangeAPI {
             ("hendelser", .array(try timeline(snapshot))),
             ("vedtak", .array(try snapshot.feedback.filter { $0.meldingstype == "klagevedtak" }.map { try JSONParser.parse(bytes: $0.message) })),
             ("oppgaver", .array(try snapshot.feedback.filter { $0.meldingstype == "oppgave" }.map { try JSONParser.parse(bytes: $0.message) })),
+            ("oppgavesvar", .array(try snapshot.feedback.filter { $0.meldingstype == "oppgavesvar" }.map { try JSONParser.parse(bytes: $0.message) })),
         ])
         return JSONResponse.make(.ok, body)
     }

@@ -17,6 +17,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
     case postEvent
     case sendDecision
     case postTask
+    case answerTask
     case listFeedback
     case acknowledgeFeedback
     case getStatus
@@ -26,7 +27,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         switch self {
         case .openAPIDocument, .messageSchema, .getReceipt, .listInbox, .getCase, .downloadDocument, .listFeedback,
              .getStatus, .listAudit: .get
-        case .submitTransfer, .acknowledgeCase, .postEvent, .sendDecision, .postTask, .acknowledgeFeedback: .post
+        case .submitTransfer, .acknowledgeCase, .postEvent, .sendDecision, .postTask, .answerTask, .acknowledgeFeedback: .post
         case .uploadDocument, .assignHandler: .put
         }
     }
@@ -45,6 +46,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .postEvent: "/api/v1/klagesaker/{klagesakId}/hendelser"
         case .sendDecision: "/api/v1/klagesaker/{klagesakId}/vedtak"
         case .postTask: "/api/v1/klagesaker/{klagesakId}/oppgaver"
+        case .answerTask: "/api/v1/klagesaker/{klagesakId}/oppgaver/{oppgaveId}/svar"
         case .listFeedback: "/api/v1/tilbakemeldinger"
         case .acknowledgeFeedback: "/api/v1/tilbakemeldinger/{meldingId}/kvitter"
         case .getStatus: "/api/v1/klagesaker/{klagesakId}/status"
@@ -59,7 +61,8 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .openAPIDocument, .messageSchema: nil
         case .submitTransfer, .getReceipt, .listFeedback, .acknowledgeFeedback: [.nav]
         case .listInbox, .acknowledgeCase, .assignHandler, .sendDecision: [.statsforvalter]
-        case .uploadDocument, .getCase, .downloadDocument, .postEvent, .postTask: [.nav, .statsforvalter]
+        case .getCase, .downloadDocument, .postEvent, .postTask: [.nav, .statsforvalter]
+        case .uploadDocument, .answerTask: [.nav, .statsforvalter, .innsyn]
         case .getStatus: [.nav, .statsforvalter, .innsyn]
         case .listAudit: [.admin]
         }
@@ -80,6 +83,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .postEvent: "Post a status event (statushendelse) for the caller's own stage"
         case .sendDecision: "Embete: send the decision (klagevedtak) back to the sending NAV unit"
         case .postTask: "Give the appellant a task (oppgave); the embete's tasks also come back to the NAV unit"
+        case .answerTask: "The appellant's reply to a task (oppgavesvar), from the citizen's view or registered by the body that received it"
         case .listFeedback: "NAV unit: what came back to it (decisions, the embete's tasks for the appellant)"
         case .acknowledgeFeedback: "NAV unit: acknowledge a decision or task (kvittering)"
         case .getStatus: "Status and timeline of a case (the citizen's view; innsyn names the citizen in Klagebro-Innbygger)"

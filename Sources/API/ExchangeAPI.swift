@@ -86,6 +86,7 @@ public struct ExchangeAPI: Sendable {
         case .postEvent: try await postEvent(request, context)
         case .sendDecision: try await sendDecision(request, context)
         case .postTask: try await postTask(request, context)
+        case .answerTask: try await answerTask(request, context)
         case .listFeedback: try await listFeedback(request, context)
         case .acknowledgeFeedback: try await acknowledgeFeedback(request, context)
         case .getStatus: try await getStatus(request, context)

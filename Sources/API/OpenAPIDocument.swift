@@ -97,7 +97,7 @@ enum OpenAPIDocument {
             return obj([("name", .string(name)), ("in", .string("path")), ("required", .bool(true)), ("schema", schema)])
         }
         parameters += queryParameters(e, configuration)
-        if e == .getStatus || e == .getCase {
+        if e == .getStatus || e == .getCase || e == .answerTask || e == .uploadDocument {
             parameters.append(obj([
                 ("name", .string("Klagebro-Innbygger")), ("in", .string("header")), ("required", .bool(false)),
                 ("description", .string("For the innsyn role: the fødselsnummer or d-nummer of the citizen (or helper) it acts for.")),
@@ -156,6 +156,7 @@ enum OpenAPIDocument {
         case .postEvent: return message(.statushendelse)
         case .sendDecision: return message(.klagevedtak)
         case .postTask: return message(.oppgave)
+        case .answerTask: return message(.oppgavesvar)
         case .assignHandler:
             return obj([
                 ("required", .bool(true)),
@@ -197,14 +198,14 @@ enum OpenAPIDocument {
             members = [("201", ok("Receipt recorded: the kvittering.")), ("200", ok("Already acknowledged: the same kvittering."))]
         case .postEvent:
             members = [("201", ok("The event is recorded.")), ("200", ok("The same event again."))]
-        case .sendDecision, .postTask:
+        case .sendDecision, .postTask, .answerTask:
             members = [("201", ok("Stored and valid: the mottatt receipt.")), ("200", ok("An identical retry."))]
         default: members = [("200", ok("OK."))]
         }
         let problem = obj([("application/problem+json", obj([("schema", obj([("$ref", .string("#/components/schemas/Problem"))]))]))])
         func refusal(_ description: String) -> JSONValue { obj([("description", .string(description)), ("content", problem)]) }
         switch e {
-        case .submitTransfer, .postEvent, .sendDecision, .postTask:
+        case .submitTransfer, .postEvent, .sendDecision, .postTask, .answerTask:
             members.append(("409", refusal("Same id with other content (both SHA-256 named), an illegal status transition (current and requested state named), or a klagesakId in use.")))
             members.append(("422", refusal("Schema errors, failed checks (check digits, dates, parties) or an addressing refusal saying why; a JSON Pointer per error.")))
         case .uploadDocument:

@@ -77,3 +77,82 @@ extension ExchangeAPI {
         ]))
     }
 }
+
+extension ExchangeAPI {
+    /// POST /api/v1/klagesaker/{klagesakId}/oppgaver/{oppgaveId}/svar with an `oppgavesvar`: the
+    /// appellant's (or helper's) reply, forwarded by the citizen's view (innsyn, naming the citizen,
+    /// who must be the one replying) or registered by the body that received it. Idempotent by
+    /// `svarId`; the reply goes to the body that gave the task, and answers it in the timeline.
+    func answerTask(_ request: HTTPRequest, _ context: RouteContext) async throws -> HTTPResponse {
+        let caller = try await authenticate(request, .answerTask)
+        let id = try caseId(context)
+        let oppgaveId = pathParameter(context, "oppgaveId")
+        try requireJSONBody(request)
+        let body = request.bodyBytes
+        let message = try schemas.read(body, as: .oppgavesvar)
+        if let bodyId = message["klagesakId"]?.stringValue, bodyId != id {
+            throw APIProblem.bodyMismatch(pointer: "/klagesakId", expected: "the case in the path, \(id)", got: bodyId)
+        }
+        if let bodyTask = message["oppgaveId"]?.stringValue, bodyTask != oppgaveId {
+            throw APIProblem.bodyMismatch(pointer: "/oppgaveId", expected: "the task in the path, \(oppgaveId)", got: bodyTask)
+        }
+        let citizen = request.headers[Authorization.citizenHeader]
+        let replier = message["besvartAv"]?["fodselsnummer"]?.stringValue ?? ""
+        if caller.role == .innsyn && replier != citizen {
+            throw APIProblem.bodyMismatch(pointer: "/besvartAv/fodselsnummer", expected: "the citizen named in \(Authorization.citizenHeader)",
+                                          got: "another person")
+        }
+        let svarId = message["svarId"]?.stringValue ?? ""
+        let sha256 = SHA2.sha256Hex(body)
+        let now = configuration.now()
+        let documents = Self.listedDocuments(message["dokumenter"], klagesakId: id, listedBy: caller.organisasjonsnummer)
+
+        let (created, reply) = try await store.update(id, creating: nil) { snapshot in
+            try Authorization.requireParty(caller, to: snapshot.record, citizen: citizen)
+            guard let task = snapshot.feedback.first(where: { $0.meldingId == oppgaveId && $0.meldingstype == "oppgave" }) else {
+                throw APIProblem.feedbackNotFound(id: oppgaveId)
+            }
+            if let existing = snapshot.feedback.first(where: { $0.meldingId == svarId }) {
+                guard Idempotency.sameContent(stored: existing.message, storedSha256: existing.contentSha256, received: message, receivedSha256: sha256) else {
+                    throw APIProblem.idempotencyConflict(idName: "svarId", id: svarId, storedSha256: existing.contentSha256, receivedSha256: sha256)
+                }
+                return (CaseChange(), (false, existing))
+            }
+            // The appellant may be the klager or the helper; the case knows both.
+            if replier != snapshot.record.klagerIdent && replier != snapshot.record.fullmektigIdent {
+                throw APIProblem.bodyMismatch(pointer: "/besvartAv/fodselsnummer", expected: "the appellant or their helper", got: "another person")
+            }
+            let taken = Set(snapshot.documents.map(\.dokumentId))
+            if let clash = documents.first(where: { taken.contains($0.dokumentId) }) {
+                throw APIProblem.semanticInvalid(errors: [.init(pointer: "/dokumenter", code: "dokumentid-ikke-unik",
+                                                                message: "dokumentId \(clash.dokumentId) is already used in this case.")])
+            }
+            var change = CaseChange()
+            let state = try CaseProcessBridge.state(of: snapshot)
+            if let given = state.oppgaver.first(where: { $0.oppgaveId == oppgaveId }) {
+                // Recorded for the body that gave the task, as the process defines the reply's actor.
+                let aktor = given.gittAv == .nav ? Aktor.nav(task.senderOrgnr) : Aktor.statsforvalter(task.senderOrgnr)
+                let hendelseId = CaseEventCoding.derivedId("oppgavesvar", svarId)
+                let event = CaseEvent(hendelseId: hendelseId, klagesakId: id, tidspunkt: Tidspunkt(millisekunder: now.millisecondsSinceEpoch),
+                                      aktor: aktor, kind: .oppgaveBesvart(oppgaveId: oppgaveId, svarId: svarId))
+                let next = try CaseProcessBridge.apply(event, to: state)
+                CaseProcessBridge.derived(next, into: &change)
+                let json = CaseEventCoding.record(type: "oppgaveBesvart", klagesakId: id, hendelseId: hendelseId, at: now, aktor: aktor,
+                                                  fields: [("oppgaveId", .string(oppgaveId)), ("svarId", .string(svarId))])
+                change.events = [CaseProcessBridge.stored(json, event: event, at: now)]
+            }
+            let reply = StoredFeedback(
+                meldingId: svarId, klagesakId: id, meldingstype: "oppgavesvar", senderOrgnr: caller.organisasjonsnummer,
+                recipientOrgnr: task.senderOrgnr, registrertTidspunkt: now, kvittertTidspunkt: nil, contentSha256: sha256, message: body)
+            change.feedback = [reply]
+            change.documents = documents
+            return (change, (true, reply))
+        }
+        return JSONResponse.make(created ? .created : .ok, JSONResponse.object([
+            ("kvitteringstype", .string("mottatt")), ("klagesakId", .string(id)), ("oppgaveId", .string(oppgaveId)),
+            ("svarId", .string(svarId)), ("mottattTidspunkt", .time(reply.registrertTidspunkt)),
+            ("innholdSha256", .string(reply.contentSha256)), ("mottaker", .string(reply.recipientOrgnr)),
+            ("manglendeDokumenter", .array(documents.map(Self.missingDocument))),
+        ]))
+    }
+}

@@ -12,7 +12,7 @@ final class AuthorizationMatrixTests: XCTestCase {
     /// The table the README shows (allowed ✓, refused –), asserted against `Endpoint.allowedRoles`.
     static let table: [Endpoint: Set<Role>] = [
         .submitTransfer: [.nav],
-        .uploadDocument: [.nav, .statsforvalter],
+        .uploadDocument: [.nav, .statsforvalter, .innsyn],
         .getReceipt: [.nav],
         .listInbox: [.statsforvalter],
         .getCase: [.nav, .statsforvalter],
@@ -22,6 +22,7 @@ final class AuthorizationMatrixTests: XCTestCase {
         .postEvent: [.nav, .statsforvalter],
         .sendDecision: [.statsforvalter],
         .postTask: [.nav, .statsforvalter],
+        .answerTask: [.nav, .statsforvalter, .innsyn],
         .listFeedback: [.nav],
         .acknowledgeFeedback: [.nav],
         .getStatus: [.nav, .statsforvalter, .innsyn],
@@ -46,6 +47,7 @@ final class AuthorizationMatrixTests: XCTestCase {
                 .replacingOccurrences(of: "{dokumentId}", with: dokumentId)
                 .replacingOccurrences(of: "{meldingId}", with: UUID().uuidString.lowercased())
                 .replacingOccurrences(of: "{filnavn}", with: "felles.v1.schema.json")
+                .replacingOccurrences(of: "{oppgaveId}", with: UUID().uuidString.lowercased())
             let body: [UInt8] = endpoint.method == .get ? [] : Array("{}".utf8)
             let type = endpoint == .uploadDocument ? "application/pdf" : "application/json"
             for role in Role.allCases {

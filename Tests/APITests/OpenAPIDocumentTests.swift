@@ -26,7 +26,7 @@ final class OpenAPIDocumentTests: XCTestCase {
         for entry in documented {
             let parts = entry.split(separator: " ", maxSplits: 1)
             let target = String(parts[1]).replacingOccurrences(of: "{klagesakId}", with: UUID().uuidString.lowercased())
-                .replacingOccurrences(of: "{dokumentId}", with: "d").replacingOccurrences(of: "{meldingId}", with: "m")
+                .replacingOccurrences(of: "{dokumentId}", with: "d").replacingOccurrences(of: "{meldingId}", with: "m").replacingOccurrences(of: "{oppgaveId}", with: "o")
                 .replacingOccurrences(of: "{filnavn}", with: "felles.v1.schema.json")
             let response = try await h.call(HTTPMethod(String(parts[0])), target, as: (.admin, H.navBergenhus))
             XCTAssertFalse([404, 405].contains(response.status) && response.string("type") == "about:blank", "\(entry): \(response.text)")

@@ -258,5 +258,35 @@ extension WalkthroughTests {
         XCTAssertTrue(status["tidslinje"]?.arrayValue?.contains { $0["type"]?.stringValue == "dokumentasjonEtterspurt" } ?? false, status.text)
         let sak = try await h.call(.get, "/api/v1/klagesaker/\(id)", as: sf)
         XCTAssertEqual(sak["oppgaver"]?.arrayValue?.count, 1)
+
+        // The appellant replies through the citizen's view, with one document.
+        let fnr = "15838712360"
+        let innsyn = (Role.innsyn, H.frontend)
+        let replyTemplate = try H.example("oppgavesvar", "valid/01-dokument-fra-klager.json")
+        var reply = replyTemplate.objectMembers
+        let docBytes = H.file("image/png", "stromregning")
+        let docId = UUID().uuidString.lowercased()
+        reply["klagesakId"] = .string(id)
+        reply["oppgaveId"] = .string(oppgaveId)
+        reply["besvartAv"] = .object(JSONObject([("rolle", .string("KLAGER")), ("fodselsnummer", .string(fnr))]))
+        reply["dokumenter"] = .array([.object(JSONObject([
+            ("dokumentId", .string(docId)), ("tittel", .string("Strømregning")), ("dokumenttype", .string("DOKUMENTASJON")),
+            ("dato", .string("2024-03-31")), ("mediatype", .string("image/png")), ("storrelse", .number(JSONNumber(docBytes.count))),
+            ("sha512", .string(SHA2.sha512Hex(docBytes))),
+        ]))])
+        let replyMessage = JSONValue.object(JSONObject(reply.ordered(like: replyTemplate)))
+        let path = "/api/v1/klagesaker/\(id)/oppgaver/\(oppgaveId)/svar"
+        let someoneElse = try await h.json(.post, path, as: innsyn, replyMessage, headers: [("Klagebro-Innbygger", "01010112345")])
+        XCTAssertEqual(someoneElse.status, 422, someoneElse.text)
+        let answered = try await h.json(.post, path, as: innsyn, replyMessage, headers: [("Klagebro-Innbygger", fnr)])
+        XCTAssertEqual(answered.status, 201, answered.text)
+        XCTAssertEqual(answered.string("mottaker"), H.vestland)
+        let uploaded = try await h.call(.put, "/api/v1/klagesaker/\(id)/dokumenter/\(docId)", as: innsyn,
+                                        headers: [("Klagebro-Innbygger", fnr)], body: docBytes, contentType: "image/png")
+        XCTAssertEqual(uploaded.status, 201, uploaded.text)
+        let seen = try await h.call(.get, "/api/v1/klagesaker/\(id)", as: sf)
+        XCTAssertEqual(seen["oppgavesvar"]?.arrayValue?.count, 1)
+        let timeline = try await h.call(.get, "/api/v1/klagesaker/\(id)/status", as: sf)
+        XCTAssertTrue(timeline["tidslinje"]?.arrayValue?.contains { $0["type"]?.stringValue == "oppgaveBesvart" } ?? false, timeline.text)
     }
 }
