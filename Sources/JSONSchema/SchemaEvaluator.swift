@@ -462,14 +462,16 @@ struct SchemaEvaluator {
         if hasProperties || hasPatterns || node.additionalProperties != nil {
             var hint = 0
             let keys = o.keys
-            let values = o.values
-            for i in 0..<keys.count {
+            // Members are borrowed from the buffer: `values[i]` copies the JSONValue (an outlined
+            // copy plus a retain of its payload, then a destroy), which profiles showed per member.
+            // The loop is bounded by the buffer's own count; `keys[i]` stays bounds-checked.
+            let allValid = o.values.withUnsafeBufferPointer { values -> Bool in
+            for i in values.indices {
                 let key = keys[i]
-                let v = values[i]
                 var matched = false
                 if hasProperties, let child = Self.property(node, key, hint: &hint) {
                     matched = true
-                    if !member(child, v, key: key, "properties", key) {
+                    if !member(child, values[i], key: key, "properties", key) {
                         if !collecting { return false }
                         valid = false
                     }
@@ -477,7 +479,7 @@ struct SchemaEvaluator {
                 if hasPatterns {
                     for (regex, source, child) in node.patternProperties where regex.matches(key) {
                         matched = true
-                        if !member(child, v, key: key, "patternProperties", source) {
+                        if !member(child, values[i], key: key, "patternProperties", source) {
                             if !collecting { return false }
                             valid = false
                         }
@@ -485,13 +487,16 @@ struct SchemaEvaluator {
                 }
                 if !matched, let additional = node.additionalProperties {
                     matched = true
-                    if !member(additional, v, key: key, "additionalProperties", nil) {
+                    if !member(additional, values[i], key: key, "additionalProperties", nil) {
                         if !collecting { return false }
                         valid = false
                     }
                 }
                 if local && matched { mine.markProperty(i, count: keys.count) }
             }
+            return true
+            }
+            if !allValid { return false }
         }
         for (key, child) in node.dependentSchemas where o.indexOf(key) != nil {
             if !inPlace(child, .object(o), &mine, local, "dependentSchemas", key) {
