@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Domain", dependencies: ["JSONSchema"], resources: [.copy("Resources")]),
 
         // The exchange's HTTP API: routes, caller identity, authorisation, audit, OpenAPI.
-        .target(name: "API", dependencies: ["HTTPServer", "JSONSchema", "Store", "Domain"]),
+        .target(name: "API", dependencies: ["HTTPCore", "HTTPServer", "JSONSchema", "Store", "Domain"]),
 
         .executableTarget(
             name: "klagebro",
@@ -60,6 +60,6 @@ let package = Package(
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
-        .testTarget(name: "APITests", dependencies: ["API"]),
+        .testTarget(name: "APITests", dependencies: ["API", "HTTPCore", "HTTPServer", "TLS", "JSONSchema"]),
     ]
 )
