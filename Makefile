@@ -10,7 +10,7 @@ APT_PACKAGES := libssl-dev libsqlite3-dev openssl sqlite3 curl python3
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build release run test test-unit conformance conformance-http conformance-jsts \
-        conformance-http-all bench bench-validate fuzz fuzz-http fuzz-json clean
+        conformance-http-all bench bench-validate fuzz fuzz-http fuzz-json walkthrough clean
 
 all: build
 
@@ -26,9 +26,10 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# Serves on $(HOST):$(PORT) with the data directory $(DATA) (created if missing).
+# Serves on $(HOST):$(PORT) with the data directory $(DATA) (created if missing), in development
+# mode: the built-in registry's synthetic organisation numbers and synthetic identity numbers pass.
 run: release
-	.build/release/klagebro serve --host $(HOST) --port $(PORT) --data $(DATA)
+	.build/release/klagebro serve --host $(HOST) --port $(PORT) --data $(DATA) --development
 
 # Every test: unit and in-process tests, then the conformance suites against the built binaries.
 test: deps
@@ -54,9 +55,11 @@ conformance-jsts:
 	KLAGEBRO_BIN=.build/debug/klagebro python3 $(SHARED)/conformance/run_jsts.py \
 	  --cmd Tests/Conformance/jsts-validate --scope required
 
-# HTTP load beside the peers (health, HTTPS), then 10 000 idle connections and slowloris.
+# HTTP load and the exchange's durable submission and status reads beside the peers, then
+# 10 000 idle connections and slowloris.
 bench: release
 	Tests/Scripts/bench-http.sh
+	Tests/Scripts/bench-exchange.sh
 	python3 Tests/Scripts/bench-connections.py idle .build/release/klagebro
 	python3 Tests/Scripts/bench-connections.py slowloris .build/release/klagebro
 
@@ -70,6 +73,10 @@ fuzz-http:
 
 fuzz-json:
 	Tests/Scripts/fuzz-json.sh
+
+# The exchange end to end with curl against a live server (its own temporary data directory).
+walkthrough: release
+	sh Tests/Scripts/api-walkthrough.sh .build/release/klagebro
 
 clean:
 	rm -rf .build .build-*
