@@ -54,9 +54,11 @@ let package = Package(
         // Validation speed of the JSONSchema module (Tests/Scripts/bench-validate.sh).
         .executableTarget(name: "klagebro-bench-validate", dependencies: ["JSONSchema"]),
 
+        // What several test targets share: the throwaway test PKI.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
-        .testTarget(name: "TLSTests", dependencies: ["TLS"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "TestSupport"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import HTTPCore
 import TLS
+import TestSupport
 import XCTest
 
 @testable import HTTPServer
@@ -14,7 +15,7 @@ final class TLSServerTests: ServerTestCase {
     override class func setUp() {
         super.setUp()
         do {
-            pki = try TestPKI()
+            pki = try TestPKI(purpose: "server-tests")
         } catch {
             XCTFail("\(error)")
         }

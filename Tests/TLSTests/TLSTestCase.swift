@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import TLS
 
@@ -10,7 +11,7 @@ class TLSTestCase: XCTestCase {
     override class func setUp() {
         super.setUp()
         do {
-            pki = try TestPKI()
+            pki = try TestPKI(purpose: "tls-tests")
         } catch {
             XCTFail("\(error)")
         }
