@@ -35,7 +35,9 @@ extension ExchangeAPI {
         guard let index = snapshot.documents.firstIndex(where: { $0.dokumentId == dokumentId && $0.listedBy == caller.organisasjonsnummer })
         else { throw APIProblem.documentNotFound(klagesakId: id, dokumentId: dokumentId) }
         let listed = snapshot.documents[index]
-        guard let file = sink.result else { throw Problem(status: .badRequest, detail: "The document body was not complete.") }
+        guard let file = try sink.store() else {
+            throw Problem(status: .badRequest, detail: "The document body was not complete.")
+        }
 
         var errors: [APIProblem.FieldError] = []
         if file.size != listed.storrelse {
@@ -104,19 +106,25 @@ extension ExchangeAPI {
 }
 
 /// Receives an upload's bytes into a `IncomingDocument`. Confined to the connection's queue while
-/// bytes arrive (HTTPBodySink's contract); the handler reads `result` after `finish`.
+/// bytes arrive (HTTPBodySink's contract). `finish` only notes that the body is complete: making
+/// the file durable costs two fsyncs, which must not stall the event loop's other connections, so
+/// the async handler does it with `store()`.
 final class UploadSink: HTTPBodySink {
     let upload: any IncomingDocument
-    private let finished = Mutex<UploadedFile?>(nil)
+    private let bodyComplete = Mutex<Bool>(false)
 
     init(upload: any IncomingDocument) { self.upload = upload }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws { try upload.write(bytes) }
 
     func finish() throws {
-        let file = try upload.finish()
-        finished.withLock { $0 = file }
+        bodyComplete.withLock { $0 = true }
     }
 
-    var result: UploadedFile? { finished.withLock { $0 } }
+    /// The complete upload, fsynced and stored under its hash; nil when the body did not end.
+    /// Called once, from the async handler.
+    func store() throws -> UploadedFile? {
+        guard bodyComplete.withLock({ $0 }) else { return nil }
+        return try upload.finish()
+    }
 }
