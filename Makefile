@@ -10,7 +10,7 @@ APT_PACKAGES := libssl-dev libsqlite3-dev openssl sqlite3 curl python3
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build release run test test-unit conformance conformance-http conformance-jsts \
-        conformance-http-all bench bench-validate fuzz fuzz-http fuzz-json walkthrough clean
+        conformance-http-all bench bench-validate fuzz fuzz-http fuzz-json walkthrough crash-test clean
 
 all: build
 
@@ -31,11 +31,13 @@ release: deps
 run: release
 	.build/release/klagebro serve --host $(HOST) --port $(PORT) --data $(DATA) --development
 
-# Every test: unit and in-process tests, then the conformance suites against the built binaries.
+# Every test: unit and in-process tests, then the conformance suites against the built binaries,
+# then the crash test (about 20-30 s).
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
 	$(MAKE) --no-print-directory conformance
+	$(MAKE) --no-print-directory crash-test
 
 test-unit: deps
 	$(SWIFT) test --disable-swift-testing
@@ -77,6 +79,12 @@ fuzz-json:
 # The exchange end to end with curl against a live server (its own temporary data directory).
 walkthrough: release
 	sh Tests/Scripts/api-walkthrough.sh .build/release/klagebro
+
+# SIGKILL the server 20 times under a load of transfers and document uploads, restarting it each
+# time; every acknowledged submission must be there, byte-identical, and the database sound.
+crash-test: deps
+	$(SWIFT) build --product klagebro
+	python3 Tests/Scripts/crash-test.py .build/debug/klagebro
 
 clean:
 	rm -rf .build .build-*
