@@ -26,13 +26,29 @@ public struct ECMARegex: Sendable {
 
     /// Compiles a pattern; throws `SyntaxError` for syntax ECMA-262 (u mode) refuses.
     public init(_ pattern: String) throws(SyntaxError) {
+        try self.init(pattern, automaton: true)
+    }
+
+    /// `automaton: false` skips building the `RegexDFA`, for a pattern that is only checked for
+    /// syntax (the `regex` format) rather than matched many times.
+    init(_ pattern: String, automaton: Bool) throws(SyntaxError) {
         self.pattern = pattern
         var compiler = RegexCompiler(pattern: pattern)
+        compiler.buildAutomaton = automaton
         program = try compiler.compile()
     }
 
+    /// The pattern's automaton, when it has one (see `RegexDFA`).
+    var automaton: RegexDFA? { program.dfa }
+
     /// True when the pattern matches somewhere in `string` (ECMA `RegExp.prototype.test`).
     public func matches(_ string: String) -> Bool {
+        if let dfa = program.dfa {
+            // Native and small strings have contiguous UTF-8; the automaton declines non-ASCII input.
+            if let decided = string.utf8.withContiguousStorageIfAvailable({ dfa.matches($0) }), let result = decided {
+                return result
+            }
+        }
         if let simple = program.simple {
             var s = string
             return s.withUTF8 { simple.matches($0) }
@@ -233,9 +249,11 @@ final class RegexProgram: Sendable {
     let literal: [UInt8]?
     /// When the pattern is a sequence of single-character atoms that never needs backtracking.
     let simple: SimplePattern?
+    /// An automaton over ASCII input, for plain regular patterns (see `RegexDFA`).
+    let dfa: RegexDFA?
 
     init(code: [RegexInstruction], sets: [RegexCharSet], subprograms: [RegexProgram], captureSlots: Int,
-         registers: Int, anchoredStart: Bool, literal: [UInt8]?, simple: SimplePattern? = nil) {
+         registers: Int, anchoredStart: Bool, literal: [UInt8]?, simple: SimplePattern? = nil, automaton: Bool = false) {
         self.code = code
         self.sets = sets
         self.subprograms = subprograms
@@ -244,6 +262,9 @@ final class RegexProgram: Sendable {
         self.anchoredStart = anchoredStart
         self.literal = literal
         self.simple = simple
+        // Bounded program size keeps the construction cheap (at most 256 states × 128 bytes).
+        dfa = automaton && literal == nil && captureSlots == 0 && code.count <= RegexDFA.maxProgramSize
+            ? RegexDFA(code: code, anchoredStart: anchoredStart) : nil
     }
 }
 
@@ -275,6 +296,7 @@ struct RegexCompiler {
     var registers = 0
     var hasBackReferences = false
     var nesting = 0
+    var buildAutomaton = true
     static let maxNesting = 64
     static let maxProgramSize = 100_000
 
@@ -296,7 +318,8 @@ struct RegexCompiler {
         let program = try emitter.build(resolved, captureSlots: hasBackReferences ? (groupCount + 1) * 2 : 0, compiler: self)
         return RegexProgram(code: program.code, sets: program.sets, subprograms: program.subprograms,
                             captureSlots: program.captureSlots, registers: program.registers,
-                            anchoredStart: program.anchoredStart, literal: literal, simple: SimplePattern(resolved))
+                            anchoredStart: program.anchoredStart, literal: literal, simple: SimplePattern(resolved),
+                            automaton: buildAutomaton)
     }
 
     static func plainLiteral(_ node: RegexNode) -> [UInt32]? {

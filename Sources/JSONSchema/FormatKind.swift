@@ -11,7 +11,7 @@ enum FormatKind: String, Sendable {
         return s.withUTF8 { check(bytes: $0) }
     }
 
-    private func check(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    func check(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let b = bytes
         switch self {
         case .date: return FormatCheck.date(b[...])
@@ -27,7 +27,7 @@ enum FormatKind: String, Sendable {
         case .uriReference: return FormatCheck.uri(b, requireScheme: false)
         case .jsonPointer: return FormatCheck.jsonPointer(b[...])
         case .relativeJSONPointer: return FormatCheck.relativeJSONPointer(b)
-        case .regex: return (try? ECMARegex(String(decoding: bytes, as: UTF8.self))) != nil
+        case .regex: return (try? ECMARegex(String(decoding: bytes, as: UTF8.self), automaton: false)) != nil
         }
     }
 }

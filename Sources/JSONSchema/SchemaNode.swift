@@ -24,6 +24,10 @@ final class SchemaNode: @unchecked Sendable {
     @exclusivity(unchecked) var minLength: Int?
     @exclusivity(unchecked) var maxLength: Int?
     @exclusivity(unchecked) var pattern: ECMARegex?
+    /// The pattern's automaton, held here so string checks reach it without copying the regex.
+    @exclusivity(unchecked) var patternAutomaton: RegexDFA?
+    /// True when there is a pattern without an automaton (it needs the backtracking machine).
+    @exclusivity(unchecked) var patternNeedsMachine = false
     @exclusivity(unchecked) var format: FormatKind?
     @exclusivity(unchecked) var formatName: String?
     @exclusivity(unchecked) var minItems: Int?
@@ -82,6 +86,8 @@ final class SchemaNode: @unchecked Sendable {
     }
 
     func finish() {
+        patternAutomaton = pattern?.automaton
+        patternNeedsMachine = pattern != nil && patternAutomaton == nil
         if properties.count > 16 { propertyList = [] }
         hasObjectKeywords = !properties.isEmpty || !patternProperties.isEmpty || additionalProperties != nil
             || propertyNames != nil || !dependentSchemas.isEmpty || minProperties != nil || maxProperties != nil

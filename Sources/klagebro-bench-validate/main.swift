@@ -1,7 +1,10 @@
 // Validations per second on one core, for each instance: already parsed, and with parsing counted.
 //
-// usage: klagebro-bench-validate --refs DIR [--schema FILE | --schema-uri URI] [--seconds S] [--cpu-time] INSTANCE...
+// usage: klagebro-bench-validate --refs DIR [--schema FILE | --schema-uri URI] [--seconds S] [--cpu-time]
+//                                [--iterations N [--mode parsed|with-parse]] INSTANCE...
 // Without --schema/--schema-uri the schema URI is https://klagebro.no/schemas/<meldingstype>.v<major>.schema.json.
+// --iterations runs exactly N validations per instance and prints no rates: for instruction counts
+// under `valgrind --tool=callgrind`, where the difference of two runs (N and 0) is N validations.
 import Foundation
 import JSONSchema
 
@@ -11,6 +14,8 @@ struct BenchOptions {
     var schemaURI: String?
     var seconds = 2.0
     var instances: [String] = []
+    var iterations: Int?
+    var mode = "parsed"
 }
 
 func fail(_ message: String) -> Never {
@@ -32,6 +37,12 @@ func parseArguments() -> BenchOptions {
         case "--schema": o.schemaFile = value(&args, a)
         case "--schema-uri": o.schemaURI = value(&args, a)
         case "--cpu-time": clockID = CLOCK_THREAD_CPUTIME_ID
+        case "--iterations":
+            guard let n = Int(value(&args, a)), n >= 0 else { fail("--iterations needs a count") }
+            o.iterations = n
+        case "--mode":
+            o.mode = value(&args, a)
+            guard o.mode == "parsed" || o.mode == "with-parse" else { fail("--mode is parsed or with-parse") }
         case "--seconds":
             guard let s = Double(value(&args, a)) else { fail("--seconds needs a number") }
             o.seconds = s
@@ -112,6 +123,23 @@ for path in options.instances {
         } catch { fail("\(error)") }
     }
     guard schema.validate(instance).isValid else { fail("\(path) is not valid; benchmark valid instances") }
+    if let n = options.iterations {
+        var sink = 0
+        for _ in 0..<n {
+            let ok: Bool
+            if options.mode == "parsed" {
+                ok = schema.validate(instance).isValid
+            } else {
+                ok = bytes.withUnsafeBytes { raw in
+                    guard let v = try? JSONParser.parse(bytes: raw) else { return false }
+                    return schema.validate(v).isValid
+                }
+            }
+            if ok { sink += 1 }
+        }
+        if sink != n { fail("\(path): \(n - sink) of \(n) validations failed") }
+        continue
+    }
     let parsed = rate(seconds: options.seconds) { schema.validate(instance).isValid }
     let withParse = rate(seconds: options.seconds) {
         bytes.withUnsafeBytes { raw in
@@ -125,6 +153,7 @@ for path in options.instances {
     print(pad(name, 60) + pad(String(bytes.count), 8, left: false) + pad(String(Int(parsed)), 16, left: false)
           + pad(String(Int(withParse)), 16, left: false))
 }
+if options.iterations != nil { exit(0) }
 func harmonic(_ xs: [Double]) -> Double { Double(xs.count) / xs.reduce(0) { $0 + 1 / $1 } }
 print(pad("harmonic mean (validations/s over the set)", 68) + pad(String(Int(harmonic(parsedRates))), 16, left: false)
       + pad(String(Int(harmonic(withParseRates))), 16, left: false))

@@ -1,0 +1,149 @@
+/// A deterministic automaton over ASCII bytes for a regex program, built once at compile time.
+///
+/// Why: schema patterns are short anchored shapes (`^[0-9]{11}$`, semantic versions, UUIDs) that
+/// are tested on nearly every string of a message. The backtracking machine costs thousands of
+/// instructions per test even for five-byte strings; the automaton costs a table lookup per byte.
+///
+/// It answers only what it can answer exactly: programs without back-references, lookaround or
+/// word boundaries (their language is regular, and ECMA-262's greedy/lazy choice and the
+/// empty-iteration guard do not change *whether* a match exists), and inputs that are all ASCII.
+/// For anything else `matches` returns nil and the caller runs the machine.
+final class RegexDFA: Sendable {
+    /// At most this many states; beyond it the pattern is left to the machine.
+    static let maxStates = 256
+    /// Programs longer than this are not considered (construction time grows with their length).
+    static let maxProgramSize = 1024
+
+    /// `transitions[state * 128 + byte]`: the next state, or one of the two verdicts below.
+    /// A state in which a match has been found, or none is possible any more, decides the answer
+    /// whatever follows, so it is not a state at all: the scan stops there.
+    private let transitions: [UInt16]
+    static let found: UInt16 = 0xFFFF
+    static let impossible: UInt16 = 0xFFFE
+    /// The verdict before reading anything (an empty pattern matches at once), else nil.
+    private let initialVerdict: Bool?
+    /// Per state: a match ends exactly at the end of the input (`$`).
+    private let acceptingAtEnd: [Bool]
+
+    /// Builds the automaton, or nil when the program is not a plain regular pattern or too large.
+    init?(code: [RegexInstruction], anchoredStart: Bool) {
+        // Only the leading `^` of an anchored program is allowed: no other assertion has a state here.
+        for (pc, op) in code.enumerated() {
+            switch op {
+            case .wordBoundary, .look, .backReference: return nil
+            case .assertStart where !(anchoredStart && pc == 0): return nil
+            default: break
+            }
+        }
+        let first = anchoredStart ? 1 : 0
+        let seed = Self.closure([first], code)
+        var states: [[Int]] = [seed]
+        var index: [[Int]: Int] = [seed: 0]
+        var transitions: [UInt16] = []
+        var i = 0
+        while i < states.count {
+            let state = states[i]
+            for byte in 0..<128 {
+                var next: [Int] = []
+                for pc in state where Self.consumes(code[pc], UInt8(byte)) { next.append(pc + 1) }
+                // An unanchored search may start a new match at every position.
+                if !anchoredStart { next.append(first) }
+                let target = Self.closure(next, code)
+                if let t = index[target] {
+                    transitions.append(UInt16(t))
+                } else {
+                    if states.count >= Self.maxStates { return nil }
+                    index[target] = states.count
+                    transitions.append(UInt16(states.count))
+                    states.append(target)
+                }
+            }
+            i += 1
+        }
+        let accepting = states.map { $0.contains { pc in if case .match = code[pc] { return true }; return false } }
+        self.transitions = transitions.map { t in
+            accepting[Int(t)] ? Self.found : (states[Int(t)].isEmpty ? Self.impossible : t)
+        }
+        initialVerdict = accepting[0] ? true : (seed.isEmpty ? false : nil)
+        acceptingAtEnd = states.map { state in
+            state.contains { pc in
+                guard case .assertEnd = code[pc] else { return false }
+                return Self.reachesMatchAtEnd(pc + 1, code)
+            }
+        }
+    }
+
+    /// True or false when decided; nil when the input holds a non-ASCII byte.
+    @inline(__always)
+    func matches(_ input: UnsafeBufferPointer<UInt8>) -> Bool? {
+        if let initialVerdict { return initialVerdict }
+        // Unchecked pointers: this loop runs for every byte of most strings in a message, and
+        // every index is in range by construction (state < states, byte < 128).
+        return transitions.withUnsafeBufferPointer { table -> Bool? in
+            let t = table.baseAddress!
+            var state = 0
+            var i = 0
+            let n = input.count
+            while i < n {
+                let b = input[i]
+                if b >= 0x80 { return nil }
+                let next = t[state &* 128 &+ Int(b)]
+                if next >= Self.impossible { return next == Self.found }
+                state = Int(next)
+                i &+= 1
+            }
+            return acceptingAtEnd[state]
+        }
+    }
+
+    /// Does instruction `op` consume the ASCII byte `b`?
+    private static func consumes(_ op: RegexInstruction, _ b: UInt8) -> Bool {
+        switch op {
+        case .byte(let c): return c == b
+        case .char: return false  // a non-ASCII code point never matches an ASCII byte
+        case .any: return b != 0x0A && b != 0x0D
+        case .set(let low, let high, _):
+            return b < 64 ? (low >> UInt64(b)) & 1 != 0 : (high >> UInt64(b - 64)) & 1 != 0
+        default: return false
+        }
+    }
+
+    /// The instructions reachable from `pcs` without consuming input: consuming instructions,
+    /// `$` (decided at the end) and `match`, sorted, without duplicates.
+    private static func closure(_ pcs: [Int], _ code: [RegexInstruction]) -> [Int] {
+        var seen = [Bool](repeating: false, count: code.count)
+        var result: [Int] = []
+        var work = pcs
+        while let pc = work.popLast() {
+            if seen[pc] { continue }
+            seen[pc] = true
+            switch code[pc] {
+            case .split(let a, let b): work.append(a); work.append(b)
+            case .jump(let t): work.append(t)
+            // Captures and the empty-iteration guard do not change whether a match exists.
+            case .save, .setCounter, .requireProgress: work.append(pc + 1)
+            case .byte, .char, .any, .set, .assertEnd, .match: result.append(pc)
+            case .assertStart, .wordBoundary, .look, .backReference: break  // refused in init
+            }
+        }
+        result.sort()
+        return result
+    }
+
+    /// At the end of the input, does `pc` reach `match` (only `$` and empty steps on the way)?
+    private static func reachesMatchAtEnd(_ pc: Int, _ code: [RegexInstruction]) -> Bool {
+        var seen = Set<Int>()
+        var work = [pc]
+        while let p = work.popLast() {
+            guard seen.insert(p).inserted else { continue }
+            switch code[p] {
+            case .match: return true
+            case .split(let a, let b): work.append(a); work.append(b)
+            case .jump(let t): work.append(t)
+            case .save, .setCounter, .requireProgress, .assertEnd: work.append(p + 1)
+            default: break
+            }
+        }
+        return false
+    }
+}
