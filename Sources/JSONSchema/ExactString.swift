@@ -4,11 +4,19 @@
 extension String {
     @inline(__always)
     func isExactlyEqual(to other: String) -> Bool {
+        let x = unsafeBitCast(self, to: (UInt64, UInt64).self)
+        let y = unsafeBitCast(other, to: (UInt64, UInt64).self)
+        // Identical representations (the same small-string bytes, or the same storage) are equal.
+        if x == y { return true }
+        // Two small strings (up to 15 UTF-8 bytes stored inline, which is what the parser makes of
+        // short keys) with different bits differ: the inline form has one representation per
+        // content. Property lookups compare keys against schema names all the time, and this
+        // skips the byte comparison (profiles showed it per member). Bit 61 of the second word
+        // is the standard library's small-string flag on 64-bit platforms; a test checks it.
+        if String.smallFlagIsKnown && x.1 & y.1 & String.smallFlag != 0 { return false }
         let a = utf8
         let b = other.utf8
         guard a.count == b.count else { return false }
-        // Identical representations (the same small-string bytes, or the same storage) are equal.
-        if unsafeBitCast(self, to: (UInt64, UInt64).self) == unsafeBitCast(other, to: (UInt64, UInt64).self) { return true }
         if let r = a.withContiguousStorageIfAvailable({ pa in
             b.withContiguousStorageIfAvailable { pb in
                 pa.count == 0 || memcmpBytes(pa.baseAddress!, pb.baseAddress!, pa.count)
@@ -18,6 +26,16 @@ extension String {
         }
         return a.elementsEqual(b)
     }
+
+    #if arch(x86_64) || arch(arm64)
+    static var smallFlagIsKnown: Bool { true }
+    #else
+    static var smallFlagIsKnown: Bool { false }
+    #endif
+    static var smallFlag: UInt64 { 1 << 61 }
+
+    /// True when the string is stored inline (small); exposed for the layout test.
+    var isStoredInline: Bool { unsafeBitCast(self, to: (UInt64, UInt64).self).1 & String.smallFlag != 0 }
 
     @inline(__always)
     func hashExactly(into hasher: inout Hasher) {
