@@ -267,6 +267,17 @@ public struct JSONParser {
         // Fast path: no escapes. ASCII needs no UTF-8 check; anything else is checked once here,
         // so the String is built without the standard library validating again.
         var seen: UInt8 = 0
+        // Eight bytes at a time while none of them is a quote, a backslash, a control character
+        // or non-ASCII: most of a message is string content, and this loop was its biggest cost.
+        // Unaligned loads from the caller's buffer, always within its bounds.
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while pos &+ 8 <= bytes.count {
+                let w = raw.loadUnaligned(fromByteOffset: pos, as: UInt64.self)
+                if Self.hasSpecialByte(w) { break }
+                pos &+= 8
+            }
+        }
         while pos < bytes.count {
             let b = bytes[pos]
             if b == 0x22 {
@@ -337,6 +348,22 @@ public struct JSONParser {
             }
         }
         throw error(.unexpectedEnd, at: pos)
+    }
+
+    /// True when a byte of `w` is `"`, `\\`, below 0x20 or at least 0x80 (SWAR: a zero byte of
+    /// `w ^ c` is a match of `c`; `(x - 0x01…) & ~x & 0x80…` flags zero bytes, exact for the first).
+    @inline(__always)
+    static func hasSpecialByte(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = w ^ (ones &* 0x22)
+        let backslash = w ^ (ones &* 0x5C)
+        let hasQuote = (quote &- ones) & ~quote
+        let hasBackslash = (backslash &- ones) & ~backslash
+        // A byte below 0x20: subtracting 0x20 borrows into its high bit (bytes are < 0x80 here,
+        // or the high-bit test below fires anyway).
+        let hasControl = (w &- ones &* 0x20) & ~w
+        return (hasQuote | hasBackslash | hasControl | w) & highs != 0
     }
 
     private mutating func parseHex4(_ escapeStart: Int) throws(JSONParseError) -> UInt32 {
