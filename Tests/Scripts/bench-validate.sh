@@ -9,7 +9,9 @@
 #
 # Environment: BENCH_SECONDS (per measurement, default 2), SCRATCH (SwiftPM scratch path,
 # default .build), BENCH_CPU_TIME=1 to time our side by thread CPU time (steadier on a busy machine;
-# the peers always use wall-clock time).
+# the peers always use wall-clock time), BENCH_PER_EXAMPLE=1 to run the peers on each example
+# alone (the peers script prints only the harmonic mean of the files it is given).
+# Instruction counts instead of times: klagebro-bench-validate --iterations N under callgrind.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -41,7 +43,12 @@ for t in "${types[@]}"; do
     echo
     echo "## $t (${#files[@]} examples, schema $schema)"
     "$bench" --refs Schemas --seconds "$seconds" "${extra[@]}" "${files[@]}"
-    if [[ -f "$peers" ]]; then
+    if [[ -f "$peers" && "${BENCH_PER_EXAMPLE:-0}" == "1" ]]; then
+        for f in "${files[@]}"; do
+            echo "# peers on $(basename "$f")"
+            python3 "$peers" "$schema" "$f" --refs Schemas --seconds "$seconds" || echo "(peers failed)"
+        done
+    elif [[ -f "$peers" ]]; then
         python3 "$peers" "$schema" "${files[@]}" --refs Schemas --seconds "$seconds" || echo "(peers failed)"
     else
         echo "(peers.py not found at ../shared/bench/validate/peers.py)"
