@@ -192,23 +192,25 @@ struct SchemaEvaluator {
             let names = TypeBits.names(node.typeMask)
             report(node, "type", "expected \(names.isEmpty ? "nothing" : names.joined(separator: " or ")), got \(Self.typeName(value))")
         }
-        if let set = node.enumSet {
-            if !set.contains(value) {
+        if node.hasValueKeywords {
+            if let set = node.enumSet {
+                if !set.contains(value) {
+                    if !collecting { return false }
+                    valid = false
+                    report(node, "enum", "value is not one of the allowed values")
+                }
+            } else if let values = node.enumValues {
+                if !values.contains(value) {
+                    if !collecting { return false }
+                    valid = false
+                    report(node, "enum", "value is not one of the allowed values")
+                }
+            }
+            if let c = node.constValue, c != value {
                 if !collecting { return false }
                 valid = false
-                report(node, "enum", "value is not one of the allowed values")
+                report(node, "const", "value must be \(JSONWriter.string(c, limit: 80))")
             }
-        } else if let values = node.enumValues {
-            if !values.contains(value) {
-                if !collecting { return false }
-                valid = false
-                report(node, "enum", "value is not one of the allowed values")
-            }
-        }
-        if let c = node.constValue, c != value {
-            if !collecting { return false }
-            valid = false
-            report(node, "const", "value must be \(JSONWriter.string(c, limit: 80))")
         }
 
         // Test the node's flags before binding a payload: binding copies (retains) it.
@@ -431,20 +433,44 @@ struct SchemaEvaluator {
     }
 
     /// The `properties` subschema for a key: a linear scan for few properties, else hashed.
+    /// `position` is the entry's index in `propertyList` (-1 when found by hashing), for `required`.
     @inline(__always)
-    static func property(_ node: SchemaNode, _ key: String, hint: inout Int) -> SchemaNode? {
+    static func property(_ node: SchemaNode, _ key: String, hint: inout Int, position: inout Int) -> SchemaNode? {
         let list = node.propertyList
-        if list.isEmpty { return node.properties[ExactString(key)] }
+        if list.isEmpty { position = -1; return node.properties[ExactString(key)] }
         // Messages usually list members in schema order: try the entry after the last match first.
         if hint < list.count && list[hint].name.isExactlyEqual(to: key) {
+            position = hint
             hint += 1
-            return list[hint - 1].node
+            return list[position].node
         }
         for i in list.indices where list[i].name.isExactlyEqual(to: key) {
+            position = i
             hint = i + 1
             return list[i].node
         }
         return nil
+    }
+
+    /// The fast-mode `properties` pass driven by the schema: for each property, look the member
+    /// up. Used when nothing else needs every member (no `patternProperties`,
+    /// `additionalProperties` or annotations) and the schema names fewer properties than the
+    /// object has members: an `if` that tests one member of a large object is the common case.
+    /// Returns the members found as bits of `propertyList` positions, or nil on a failure.
+    private mutating func propertiesBySchema(_ list: [(name: String, node: SchemaNode)], _ o: JSONObject) -> UInt64? {
+        var seen: UInt64 = 0
+        var hint = 0
+        let ok = o.values.withUnsafeBufferPointer { values -> Bool in
+            for p in list.indices {
+                guard let i = o.indexOf(list[p].name, hint: hint) else { continue }
+                hint = i + 1
+                if p < 64 { seen |= 1 << UInt64(p) }
+                var none = Annotations()
+                if !evaluate(list[p].node, values[i], &none, track: false) { return false }
+            }
+            return true
+        }
+        return ok ? seen : nil
     }
 
     private mutating func checkObject(_ node: SchemaNode, _ o: JSONObject, _ mine: inout Annotations, _ local: Bool) -> Bool {
@@ -459,15 +485,21 @@ struct SchemaEvaluator {
             valid = false
             report(node, "maxProperties", "object has more than \(max) properties")
         }
+        // In the fast mode, `required` names that are all properties are checked by the
+        // property pass below (`seen`), which finds those members anyway.
+        let requiredByProperties = !collecting && node.requiredByProperties
+        var seen: UInt64 = 0
         var hint = 0
-        for name in node.required {
-            if let i = o.indexOf(name, hint: hint) {
-                hint = i + 1
-                continue
+        if !requiredByProperties {
+            for name in node.required {
+                if let i = o.indexOf(name, hint: hint) {
+                    hint = i + 1
+                    continue
+                }
+                if !collecting { return false }
+                valid = false
+                report(node, "required", "missing required property \"\(name)\"")
             }
-            if !collecting { return false }
-            valid = false
-            report(node, "required", "missing required property \"\(name)\"")
         }
         for (key, names) in node.dependentRequired where o.indexOf(key) != nil {
             for name in names where o.indexOf(name) == nil {
@@ -486,8 +518,13 @@ struct SchemaEvaluator {
         }
         let hasProperties = !node.properties.isEmpty
         let hasPatterns = !node.patternProperties.isEmpty
-        if hasProperties || hasPatterns || node.additionalProperties != nil {
+        if hasProperties && !hasPatterns && !collecting && !local && node.additionalProperties == nil
+            && !node.propertyList.isEmpty && node.propertyList.count < o.count {
+            guard let found = propertiesBySchema(node.propertyList, o) else { return false }
+            seen = found
+        } else if hasProperties || hasPatterns || node.additionalProperties != nil {
             var hint = 0
+            var position = -1
             let keys = o.keys
             // Members are borrowed from the buffer: `values[i]` copies the JSONValue (an outlined
             // copy plus a retain of its payload, then a destroy), which profiles showed per member.
@@ -496,8 +533,9 @@ struct SchemaEvaluator {
             for i in values.indices {
                 let key = keys[i]
                 var matched = false
-                if hasProperties, let child = Self.property(node, key, hint: &hint) {
+                if hasProperties, let child = Self.property(node, key, hint: &hint, position: &position) {
                     matched = true
+                    if position >= 0 && position < 64 { seen |= 1 << UInt64(position) }
                     if !member(child, values[i], key: key, "properties", key) {
                         if !collecting { return false }
                         valid = false
@@ -525,6 +563,7 @@ struct SchemaEvaluator {
             }
             if !allValid { return false }
         }
+        if requiredByProperties && seen & node.requiredPropertyBits != node.requiredPropertyBits { return false }
         for (key, child) in node.dependentSchemas where o.indexOf(key) != nil {
             if !inPlace(child, .object(o), &mine, local, "dependentSchemas", key) {
                 if !collecting { return false }

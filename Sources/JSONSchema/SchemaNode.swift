@@ -78,6 +78,14 @@ final class SchemaNode: @unchecked Sendable {
     @exclusivity(unchecked) var hasInPlaceApplicators = false
     /// True when the node's only keyword is `$ref` (title, description and the like aside).
     @exclusivity(unchecked) var isPureReference = false
+    /// True when the node has `enum` or `const`: evaluation reads neither optional otherwise
+    /// (reading `constValue` copies a JSONValue, which profiles showed on every node).
+    @exclusivity(unchecked) var hasValueKeywords = false
+    /// When every `required` name is also in `propertyList` (at most 64 entries): one bit per
+    /// required position in `propertyList`. The fast mode then checks `required` with the
+    /// property lookups it does anyway instead of searching the object for each name.
+    @exclusivity(unchecked) var requiredPropertyBits: UInt64 = 0
+    @exclusivity(unchecked) var requiredByProperties = false
     /// True when this node needs evaluation annotations from its own keywords (`unevaluated*`).
     var needsAnnotations: Bool { unevaluatedItems != nil || unevaluatedProperties != nil }
 
@@ -89,6 +97,17 @@ final class SchemaNode: @unchecked Sendable {
         patternAutomaton = pattern?.automaton
         patternNeedsMachine = pattern != nil && patternAutomaton == nil
         if properties.count > 16 { propertyList = [] }
+        hasValueKeywords = enumValues != nil || constValue != nil
+        requiredByProperties = !required.isEmpty && !propertyList.isEmpty && propertyList.count <= 64
+        requiredPropertyBits = 0
+        for name in required where requiredByProperties {
+            if let i = propertyList.firstIndex(where: { $0.name.isExactlyEqual(to: name) }) {
+                requiredPropertyBits |= 1 << UInt64(i)
+            } else {
+                requiredByProperties = false
+                requiredPropertyBits = 0
+            }
+        }
         hasObjectKeywords = !properties.isEmpty || !patternProperties.isEmpty || additionalProperties != nil
             || propertyNames != nil || !dependentSchemas.isEmpty || minProperties != nil || maxProperties != nil
             || !required.isEmpty || !dependentRequired.isEmpty || unevaluatedProperties != nil
