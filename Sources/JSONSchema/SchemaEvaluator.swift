@@ -153,17 +153,32 @@ struct SchemaEvaluator {
 
     /// Evaluates `node` against `value`. With `track`, on success the evaluated properties and
     /// items are added to `ann` (for an enclosing `unevaluated*`).
-    mutating func evaluate(_ start: SchemaNode, _ value: JSONValue, _ ann: inout Annotations, track: Bool) -> Bool {
-        var node = start
-        // A schema that is only a `$ref` needs no evaluation of its own: in the fast mode, go
-        // straight to the target (a bounded number of hops, so a `$ref` cycle still ends below).
-        if !collecting && !schema.usesDynamicScope {
-            var hops = 0
-            while node.isPureReference, hops < 16, let target = node.ref {
-                node = target
-                hops += 1
-            }
+    @inline(__always)
+    mutating func evaluate(_ node: SchemaNode, _ value: JSONValue, _ ann: inout Annotations, track: Bool) -> Bool {
+        if node.isPureReference && !collecting && !schema.usesDynamicScope {
+            return evaluateReferenced(node, value, &ann, track: track)
         }
+        return evaluateKeywords(node, value, &ann, track: track)
+    }
+
+    /// A schema that is only a `$ref` needs no evaluation of its own: in the fast mode, go
+    /// straight to the target (a bounded number of hops, so a `$ref` cycle still ends below).
+    /// Kept apart from `evaluateKeywords` so that its node stays a borrowed parameter: a local
+    /// `var node` there cost a retain and a release per visit.
+    @inline(never)
+    private mutating func evaluateReferenced(_ start: SchemaNode, _ value: JSONValue, _ ann: inout Annotations,
+                                             track: Bool) -> Bool {
+        var node = start
+        var hops = 0
+        while node.isPureReference, hops < 16, let target = node.ref {
+            node = target
+            hops += 1
+        }
+        return evaluateKeywords(node, value, &ann, track: track)
+    }
+
+    private mutating func evaluateKeywords(_ node: SchemaNode, _ value: JSONValue, _ ann: inout Annotations,
+                                           track: Bool) -> Bool {
         if let b = node.booleanValue {
             if b { return true }
             if collecting { reportFalseSchema(node) }
