@@ -246,25 +246,28 @@ struct SchemaEvaluator {
             if !checkApplicators(node, value, &mine, local) { if !collecting { return false }; valid = false }
         }
 
-        if let unevaluated = node.unevaluatedProperties, case .object(let o) = value {
-            let keys = o.keys
-            let values = o.values
-            for i in 0..<keys.count where !mine.isPropertyEvaluated(i) {
-                if !member(unevaluated, values[i], key: keys[i], "unevaluatedProperties", nil) {
-                    if !collecting { return false }
-                    valid = false
-                }
-                if local { mine.markProperty(i, count: keys.count) }
-            }
-        }
-        if let unevaluated = node.unevaluatedItems, case .array(let a) = value {
-            for i in 0..<a.count where !mine.isItemEvaluated(i) {
-                if !item(unevaluated, a[i], index: i, "unevaluatedItems", nil) {
-                    if !collecting { return false }
-                    valid = false
+        // Only `unevaluated*` nodes read these (and pay for the optional references).
+        if node.needsAnnotations {
+            if let unevaluated = node.unevaluatedProperties, case .object(let o) = value {
+                let keys = o.keys
+                let values = o.values
+                for i in 0..<keys.count where !mine.isPropertyEvaluated(i) {
+                    if !member(unevaluated, values[i], key: keys[i], "unevaluatedProperties", nil) {
+                        if !collecting { return false }
+                        valid = false
+                    }
+                    if local { mine.markProperty(i, count: keys.count) }
                 }
             }
-            mine.allItems = true
+            if let unevaluated = node.unevaluatedItems, case .array(let a) = value {
+                for i in 0..<a.count where !mine.isItemEvaluated(i) {
+                    if !item(unevaluated, a[i], index: i, "unevaluatedItems", nil) {
+                        if !collecting { return false }
+                        valid = false
+                    }
+                }
+                mine.allItems = true
+            }
         }
 
         if track && valid { ann.merge(mine) }
@@ -490,6 +493,8 @@ struct SchemaEvaluator {
 
     private mutating func checkObject(_ node: SchemaNode, _ o: JSONObject, _ mine: inout Annotations, _ local: Bool) -> Bool {
         var valid = true
+        let keywords = node.keywords
+        if keywords.contains(.minMaxProperties) {
         if let min = node.minProperties, o.count < min {
             if !collecting { return false }
             valid = false
@@ -500,12 +505,13 @@ struct SchemaEvaluator {
             valid = false
             report(node, "maxProperties", "object has more than \(max) properties")
         }
+        }
         // In the fast mode, `required` names that are all properties are checked by the
         // property pass below (`seen`), which finds those members anyway.
         let requiredByProperties = !collecting && node.requiredByProperties
         var seen: UInt64 = 0
         var hint = 0
-        if !requiredByProperties {
+        if !requiredByProperties && keywords.contains(.required) {
             for name in node.required {
                 if let i = o.indexOf(name, hint: hint) {
                     hint = i + 1
@@ -516,14 +522,16 @@ struct SchemaEvaluator {
                 report(node, "required", "missing required property \"\(name)\"")
             }
         }
-        for (key, names) in node.dependentRequired where o.indexOf(key) != nil {
-            for name in names where o.indexOf(name) == nil {
-                if !collecting { return false }
-                valid = false
-                report(node, "dependentRequired", "property \"\(name)\" is required when \"\(key)\" is present")
+        if keywords.contains(.dependentRequired) {
+            for (key, names) in node.dependentRequired where o.indexOf(key) != nil {
+                for name in names where o.indexOf(name) == nil {
+                    if !collecting { return false }
+                    valid = false
+                    report(node, "dependentRequired", "property \"\(name)\" is required when \"\(key)\" is present")
+                }
             }
         }
-        if let names = node.propertyNames {
+        if keywords.contains(.propertyNames), let names = node.propertyNames {
             for key in o.keys {
                 if !member(names, .string(key), key: key, "propertyNames", nil) {
                     if !collecting { return false }
@@ -531,13 +539,14 @@ struct SchemaEvaluator {
                 }
             }
         }
-        let hasProperties = !node.properties.isEmpty
-        let hasPatterns = !node.patternProperties.isEmpty
-        if hasProperties && !hasPatterns && !collecting && !local && node.additionalProperties == nil
+        let hasProperties = keywords.contains(.properties)
+        let hasPatterns = keywords.contains(.patternProperties)
+        let hasAdditional = keywords.contains(.additionalProperties)
+        if hasProperties && !hasPatterns && !collecting && !local && !hasAdditional
             && !node.propertyList.isEmpty && node.propertyList.count < o.count {
             guard let found = propertiesBySchema(node.propertyList, o) else { return false }
             seen = found
-        } else if hasProperties || hasPatterns || node.additionalProperties != nil {
+        } else if hasProperties || hasPatterns || hasAdditional {
             var hint = 0
             var position = -1
             let keys = o.keys
@@ -565,7 +574,7 @@ struct SchemaEvaluator {
                         }
                     }
                 }
-                if !matched, let additional = node.additionalProperties {
+                if !matched && hasAdditional, let additional = node.additionalProperties {
                     matched = true
                     if !member(additional, values[i], key: key, "additionalProperties", nil) {
                         if !collecting { return false }
@@ -579,10 +588,12 @@ struct SchemaEvaluator {
             if !allValid { return false }
         }
         if requiredByProperties && seen & node.requiredPropertyBits != node.requiredPropertyBits { return false }
-        for (key, child) in node.dependentSchemas where o.indexOf(key) != nil {
-            if !inPlace(child, .object(o), &mine, local, "dependentSchemas", key) {
-                if !collecting { return false }
-                valid = false
+        if keywords.contains(.dependentSchemas) {
+            for (key, child) in node.dependentSchemas where o.indexOf(key) != nil {
+                if !inPlace(child, .object(o), &mine, local, "dependentSchemas", key) {
+                    if !collecting { return false }
+                    valid = false
+                }
             }
         }
         return valid
@@ -590,13 +601,14 @@ struct SchemaEvaluator {
 
     private mutating func checkApplicators(_ node: SchemaNode, _ value: JSONValue, _ mine: inout Annotations, _ local: Bool) -> Bool {
         var valid = true
-        if let target = node.ref {
+        let keywords = node.keywords
+        if keywords.contains(.ref), let target = node.ref {
             if !inPlace(target, value, &mine, local, "$ref") {
                 if !collecting { return false }
                 valid = false
             }
         }
-        if let dynamic = node.dynamicRef {
+        if keywords.contains(.dynamicRef), let dynamic = node.dynamicRef {
             var target = dynamic.target
             if let anchor = dynamic.anchor {
                 for resource in scope {
@@ -608,13 +620,15 @@ struct SchemaEvaluator {
                 valid = false
             }
         }
-        for (i, child) in node.allOf.enumerated() {
-            if !inPlace(child, value, &mine, local, "allOf", String(i)) {
-                if !collecting { return false }
-                valid = false
+        if keywords.contains(.allOf) {
+            for (i, child) in node.allOf.enumerated() {
+                if !inPlace(child, value, &mine, local, "allOf", String(i)) {
+                    if !collecting { return false }
+                    valid = false
+                }
             }
         }
-        if !node.anyOf.isEmpty {
+        if keywords.contains(.anyOf) {
             var any = false
             for child in node.anyOf {
                 if quietly(child, value, &mine, local) {
@@ -628,7 +642,7 @@ struct SchemaEvaluator {
                 report(node, "anyOf", "value matches none of the anyOf schemas")
             }
         }
-        if !node.oneOf.isEmpty {
+        if keywords.contains(.oneOf) {
             var passing: [Int] = []
             var branch = Annotations()
             for (i, child) in node.oneOf.enumerated() {
@@ -651,7 +665,7 @@ struct SchemaEvaluator {
                 mine.merge(branch)
             }
         }
-        if let negated = node.not {
+        if keywords.contains(.not), let negated = node.not {
             var none = Annotations()
             if quietly(negated, value, &none, false) {
                 if !collecting { return false }
@@ -659,7 +673,7 @@ struct SchemaEvaluator {
                 report(node, "not", "value must not match the not schema")
             }
         }
-        if let condition = node.ifSchema {
+        if keywords.contains(.ifThenElse), let condition = node.ifSchema {
             if quietly(condition, value, &mine, local) {
                 if let then = node.thenSchema, !inPlace(then, value, &mine, local, "then") {
                     if !collecting { return false }

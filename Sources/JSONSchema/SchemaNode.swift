@@ -86,8 +86,12 @@ final class SchemaNode: @unchecked Sendable {
     /// property lookups it does anyway instead of searching the object for each name.
     @exclusivity(unchecked) var requiredPropertyBits: UInt64 = 0
     @exclusivity(unchecked) var requiredByProperties = false
+    /// The object and applicator keywords present (see `KeywordSet`).
+    @exclusivity(unchecked) var keywords: KeywordSet = []
     /// True when this node needs evaluation annotations from its own keywords (`unevaluated*`).
-    var needsAnnotations: Bool { unevaluatedItems != nil || unevaluatedProperties != nil }
+    /// Stored, not computed: it is read on every node visit, and testing the two optional
+    /// references there cost more than a flag.
+    @exclusivity(unchecked) var needsAnnotations = false
 
     init(absoluteLocation: String) {
         self.absoluteLocation = absoluteLocation
@@ -98,6 +102,23 @@ final class SchemaNode: @unchecked Sendable {
         patternNeedsMachine = pattern != nil && patternAutomaton == nil
         if properties.count > 16 { propertyList = [] }
         hasValueKeywords = enumValues != nil || constValue != nil
+        needsAnnotations = unevaluatedItems != nil || unevaluatedProperties != nil
+        keywords = []
+        if minProperties != nil || maxProperties != nil { keywords.insert(.minMaxProperties) }
+        if !required.isEmpty { keywords.insert(.required) }
+        if !dependentRequired.isEmpty { keywords.insert(.dependentRequired) }
+        if propertyNames != nil { keywords.insert(.propertyNames) }
+        if !properties.isEmpty { keywords.insert(.properties) }
+        if !patternProperties.isEmpty { keywords.insert(.patternProperties) }
+        if additionalProperties != nil { keywords.insert(.additionalProperties) }
+        if !dependentSchemas.isEmpty { keywords.insert(.dependentSchemas) }
+        if ref != nil { keywords.insert(.ref) }
+        if dynamicRef != nil { keywords.insert(.dynamicRef) }
+        if !allOf.isEmpty { keywords.insert(.allOf) }
+        if !anyOf.isEmpty { keywords.insert(.anyOf) }
+        if !oneOf.isEmpty { keywords.insert(.oneOf) }
+        if not != nil { keywords.insert(.not) }
+        if ifSchema != nil { keywords.insert(.ifThenElse) }
         requiredByProperties = !required.isEmpty && !propertyList.isEmpty && propertyList.count <= 64
         requiredPropertyBits = 0
         for name in required where requiredByProperties {
