@@ -14,12 +14,16 @@ final class RegexDFA: Sendable {
     /// Programs longer than this are not considered (construction time grows with their length).
     static let maxProgramSize = 1024
 
-    /// `transitions[state * 128 + byte]`: the next state, or one of the two verdicts below.
+    /// `transitions[state * 256 + byte]`: the next state *times 256* (the offset of its row, so
+    /// the scan adds the next byte without a multiplication), or one of the verdicts below.
     /// A state in which a match has been found, or none is possible any more, decides the answer
-    /// whatever follows, so it is not a state at all: the scan stops there.
+    /// whatever follows, so it is not a state at all: the scan stops there. Bytes from 0x80 on
+    /// lead to `nonASCII` (the machine decides), which spares the scan a test per byte.
+    /// Offsets fit in 16 bits: at most 256 states, 255 * 256 < `nonASCII`.
     private let transitions: [UInt16]
     static let found: UInt16 = 0xFFFF
     static let impossible: UInt16 = 0xFFFE
+    static let nonASCII: UInt16 = 0xFFFD
     /// The verdict before reading anything (an empty pattern matches at once), else nil.
     private let initialVerdict: Bool?
     /// Per state: a match ends exactly at the end of the input (`$`).
@@ -61,9 +65,16 @@ final class RegexDFA: Sendable {
             i += 1
         }
         let accepting = states.map { $0.contains { pc in if case .match = code[pc] { return true }; return false } }
-        self.transitions = transitions.map { t in
-            accepting[Int(t)] ? Self.found : (states[Int(t)].isEmpty ? Self.impossible : t)
+        var table: [UInt16] = []
+        table.reserveCapacity(states.count * 256)
+        for state in 0..<states.count {
+            for byte in 0..<128 {
+                let t = transitions[state * 128 + byte]
+                table.append(accepting[Int(t)] ? Self.found : (states[Int(t)].isEmpty ? Self.impossible : t &* 256))
+            }
+            table.append(contentsOf: repeatElement(Self.nonASCII, count: 128))
         }
+        self.transitions = table
         initialVerdict = accepting[0] ? true : (seed.isEmpty ? false : nil)
         acceptingAtEnd = states.map { state in
             state.contains { pc in
@@ -78,21 +89,21 @@ final class RegexDFA: Sendable {
     func matches(_ input: UnsafeBufferPointer<UInt8>) -> Bool? {
         if let initialVerdict { return initialVerdict }
         // Unchecked pointers: this loop runs for every byte of most strings in a message, and
-        // every index is in range by construction (state < states, byte < 128).
+        // every index is in range by construction (row < states * 256, byte < 256).
         return transitions.withUnsafeBufferPointer { table -> Bool? in
             let t = table.baseAddress!
-            var state = 0
+            var row = 0
             var i = 0
             let n = input.count
             while i < n {
-                let b = input[i]
-                if b >= 0x80 { return nil }
-                let next = t[state &* 128 &+ Int(b)]
-                if next >= Self.impossible { return next == Self.found }
-                state = Int(next)
+                let next = t[row &+ Int(input[i])]
+                if next >= Self.nonASCII {
+                    return next == Self.found ? true : (next == Self.impossible ? false : nil)
+                }
+                row = Int(next)
                 i &+= 1
             }
-            return acceptingAtEnd[state]
+            return acceptingAtEnd[row >> 8]
         }
     }
 

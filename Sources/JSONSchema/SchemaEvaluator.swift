@@ -72,55 +72,52 @@ struct SchemaEvaluator {
 
     // MARK: Descending
 
+    // The keyword path components below are autoclosures: building them (`String(i)` for an
+    // `allOf` or `prefixItems` index) is only needed in the collecting mode, and profiles of the
+    // fast mode showed the integer formatting.
+
     /// Evaluates a subschema against the same instance (an in-place applicator).
     @inline(__always)
     private mutating func inPlace(_ child: SchemaNode, _ value: JSONValue, _ ann: inout Annotations, _ track: Bool,
-                                  _ keyword: String, _ index: String? = nil) -> Bool {
-        if collecting {
-            keywordPath.append(keyword)
-            if let index { keywordPath.append(index) }
-        }
+                                  _ keyword: String, _ index: @autoclosure () -> String? = nil) -> Bool {
+        if !collecting { return evaluate(child, value, &ann, track: track) }
+        let mark = keywordPath.count
+        keywordPath.append(keyword)
+        if let index = index() { keywordPath.append(index) }
         let ok = evaluate(child, value, &ann, track: track)
-        if collecting {
-            keywordPath.removeLast()
-            if index != nil { keywordPath.removeLast() }
-        }
+        keywordPath.removeSubrange(mark...)
         return ok
     }
 
     /// Evaluates a subschema against a member of an object.
     @inline(__always)
-    private mutating func member(_ child: SchemaNode, _ value: JSONValue, key: String, _ keyword: String, _ sub: String?) -> Bool {
-        if collecting {
-            instancePath.append(.key(key))
-            keywordPath.append(keyword)
-            if let sub { keywordPath.append(sub) }
-        }
+    private mutating func member(_ child: SchemaNode, _ value: JSONValue, key: String, _ keyword: String,
+                                 _ sub: @autoclosure () -> String?) -> Bool {
         var none = Annotations()
+        if !collecting { return evaluate(child, value, &none, track: false) }
+        let mark = keywordPath.count
+        instancePath.append(.key(key))
+        keywordPath.append(keyword)
+        if let sub = sub() { keywordPath.append(sub) }
         let ok = evaluate(child, value, &none, track: false)
-        if collecting {
-            instancePath.removeLast()
-            keywordPath.removeLast()
-            if sub != nil { keywordPath.removeLast() }
-        }
+        instancePath.removeLast()
+        keywordPath.removeSubrange(mark...)
         return ok
     }
 
     /// Evaluates a subschema against an item of an array.
     @inline(__always)
-    private mutating func item(_ child: SchemaNode, _ value: JSONValue, index: Int, _ keyword: String, _ sub: String?) -> Bool {
-        if collecting {
-            instancePath.append(.index(index))
-            keywordPath.append(keyword)
-            if let sub { keywordPath.append(sub) }
-        }
+    private mutating func item(_ child: SchemaNode, _ value: JSONValue, index: Int, _ keyword: String,
+                               _ sub: @autoclosure () -> String?) -> Bool {
         var none = Annotations()
+        if !collecting { return evaluate(child, value, &none, track: false) }
+        let mark = keywordPath.count
+        instancePath.append(.index(index))
+        keywordPath.append(keyword)
+        if let sub = sub() { keywordPath.append(sub) }
         let ok = evaluate(child, value, &none, track: false)
-        if collecting {
-            instancePath.removeLast()
-            keywordPath.removeLast()
-            if sub != nil { keywordPath.removeLast() }
-        }
+        instancePath.removeLast()
+        keywordPath.removeSubrange(mark...)
         return ok
     }
 
@@ -179,6 +176,11 @@ struct SchemaEvaluator {
 
     private mutating func evaluateKeywords(_ node: SchemaNode, _ value: JSONValue, _ ann: inout Annotations,
                                            track: Bool) -> Bool {
+        if node.isLeaf && !collecting && !schema.usesDynamicScope {
+            // The same depth limit as below, without the bookkeeping: a leaf evaluates nothing deeper.
+            if depth >= schema.options.maxEvaluationDepth { return false }
+            return leafPasses(node, value)
+        }
         if let b = node.booleanValue {
             if b { return true }
             if collecting { reportFalseSchema(node) }
@@ -272,6 +274,23 @@ struct SchemaEvaluator {
 
         if track && valid { ann.merge(mine) }
         return valid
+    }
+
+    /// The fast mode for a leaf node (`SchemaNode.isLeaf`): its keywords need no annotations,
+    /// no scope and no subschemas, and a leaf has no annotations to report.
+    private mutating func leafPasses(_ node: SchemaNode, _ value: JSONValue) -> Bool {
+        if node.typeMask != 0 && !Self.typeMatches(node.typeMask, value) { return false }
+        if node.hasValueKeywords {
+            if let set = node.enumSet {
+                if !set.contains(value) { return false }
+            } else if let values = node.enumValues, !values.contains(value) {
+                return false
+            }
+            if let c = node.constValue, c != value { return false }
+        }
+        if node.hasNumberKeywords, case .number(let n) = value, !checkNumber(node, n) { return false }
+        if node.hasStringKeywords, case .string(let s) = value, !checkString(node, s) { return false }
+        return true
     }
 
     private mutating func checkNumber(_ node: SchemaNode, _ n: JSONNumber) -> Bool {

@@ -88,6 +88,10 @@ final class SchemaNode: @unchecked Sendable {
     @exclusivity(unchecked) var requiredByProperties = false
     /// The object and applicator keywords present (see `KeywordSet`).
     @exclusivity(unchecked) var keywords: KeywordSet = []
+    /// True for a schema object whose keywords all look at the value alone (type, enum, const,
+    /// number and string keywords): most nodes a message reaches. The fast mode checks these
+    /// without the bookkeeping of a node with subschemas.
+    @exclusivity(unchecked) var isLeaf = false
     /// True when this node needs evaluation annotations from its own keywords (`unevaluated*`).
     /// Stored, not computed: it is read on every node visit, and testing the two optional
     /// references there cost more than a flag.
@@ -147,6 +151,8 @@ final class SchemaNode: @unchecked Sendable {
             && unevaluatedItems == nil && unevaluatedProperties == nil
         hasInPlaceApplicators = !allOf.isEmpty || !anyOf.isEmpty || !oneOf.isEmpty || not != nil || ifSchema != nil
             || ref != nil || dynamicRef != nil
+        isLeaf = booleanValue == nil && keywords.isEmpty && !hasObjectKeywords && !hasArrayKeywords
+            && !hasInPlaceApplicators && !needsAnnotations
     }
 }
 
