@@ -10,7 +10,7 @@ APT_PACKAGES := libssl-dev libsqlite3-dev openssl sqlite3 curl python3
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build release run test test-unit conformance conformance-http conformance-jsts \
-        conformance-http-all bench bench-validate fuzz fuzz-http fuzz-json walkthrough crash-test clean
+        conformance-http-all bench bench-validate fuzz fuzz-http fuzz-json walkthrough crash-test schemathesis clean
 
 all: build
 
@@ -85,6 +85,13 @@ walkthrough: release
 crash-test: deps
 	$(SWIFT) build --product klagebro
 	python3 Tests/Scripts/crash-test.py .build/debug/klagebro
+
+# Schemathesis (pip-installed into .build-schemathesis/ on first use, so it needs PyPI; not part
+# of `make test`) against the served OpenAPI document, once per role: no 5xx, every response as
+# documented. 3-4 minutes. MAX_EXAMPLES and SEED (environment) as in the script.
+schemathesis: deps
+	$(SWIFT) build --product klagebro
+	Tests/Scripts/schemathesis.sh .build/debug/klagebro
 
 clean:
 	rm -rf .build .build-*
