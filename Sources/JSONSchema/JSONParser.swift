@@ -278,13 +278,18 @@ public struct JSONParser {
         // Eight bytes at a time while none of them is a quote, a backslash, a control character
         // or non-ASCII: most of a message is string content, and this loop was its biggest cost.
         // Unaligned loads from the caller's buffer, always within its bounds.
+        // Non-ASCII bytes do not stop it (Norwegian text has some in most sentences): they are
+        // only noted, for the UTF-8 check below.
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)
+            var high: UInt64 = 0
             while pos &+ 8 <= bytes.count {
                 let w = raw.loadUnaligned(fromByteOffset: pos, as: UInt64.self)
                 if Self.hasSpecialByte(w) { break }
+                high |= w
                 pos &+= 8
             }
+            if high & 0x8080_8080_8080_8080 != 0 { seen = 0x80 }
         }
         while pos < bytes.count {
             let b = bytes[pos]
@@ -358,8 +363,10 @@ public struct JSONParser {
         throw error(.unexpectedEnd, at: pos)
     }
 
-    /// True when a byte of `w` is `"`, `\\`, below 0x20 or at least 0x80 (SWAR: a zero byte of
-    /// `w ^ c` is a match of `c`; `(x - 0x01…) & ~x & 0x80…` flags zero bytes, exact for the first).
+    /// True when a byte of `w` is `"`, `\\` or below 0x20 (SWAR: a zero byte of `w ^ c` is a match
+    /// of `c`; `(x - 0x01…) & ~x & 0x80…` flags zero bytes, exact for the first). Bytes from 0x80
+    /// on are never flagged themselves (`~x` clears their high bit); a borrow out of a flagged
+    /// byte may flag a later one too, which only ends the fast scan early.
     @inline(__always)
     static func hasSpecialByte(_ w: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
@@ -368,10 +375,9 @@ public struct JSONParser {
         let backslash = w ^ (ones &* 0x5C)
         let hasQuote = (quote &- ones) & ~quote
         let hasBackslash = (backslash &- ones) & ~backslash
-        // A byte below 0x20: subtracting 0x20 borrows into its high bit (bytes are < 0x80 here,
-        // or the high-bit test below fires anyway).
+        // A byte below 0x20: subtracting 0x20 leaves its high bit set, and `~w` keeps it.
         let hasControl = (w &- ones &* 0x20) & ~w
-        return (hasQuote | hasBackslash | hasControl | w) & highs != 0
+        return (hasQuote | hasBackslash | hasControl) & highs != 0
     }
 
     private mutating func parseHex4(_ escapeStart: Int) throws(JSONParseError) -> UInt32 {

@@ -2,15 +2,25 @@ import XCTest
 @testable import JSONSchema
 
 final class JSONParserTests: XCTestCase {
-    /// The eight-bytes-at-a-time string scan must stop at every byte that needs a closer look.
+    /// The eight-bytes-at-a-time string scan must stop at every byte that needs a closer look
+    /// (quote, backslash, control), and reads past non-ASCII bytes, also next to one of those.
     func testWordScanFlagsEverySpecialByteAtEveryPosition() {
-        for position in 0..<8 {
-            for b in 0..<256 {
-                var bytes = [UInt8](repeating: 0x61, count: 8)
-                bytes[position] = UInt8(b)
-                let w = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-                let special = b == 0x22 || b == 0x5C || b < 0x20 || b >= 0x80
-                XCTAssertEqual(JSONParser.hasSpecialByte(w), special, "byte \(b) at \(position)")
+        for fill: UInt8 in [0x61, 0xC3] {
+            for position in 0..<8 {
+                for b in 0..<256 {
+                    var bytes = [UInt8](repeating: fill, count: 8)
+                    bytes[position] = UInt8(b)
+                    let w = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                    let special = b == 0x22 || b == 0x5C || b < 0x20
+                    XCTAssertEqual(JSONParser.hasSpecialByte(w), special, "byte \(b) at \(position) among \(fill)")
+                }
+            }
+        }
+        // Invalid UTF-8 inside long strings, past the word scan, is still refused at its offset.
+        for bad: [UInt8] in [[0xFF], [0xC3], [0xED, 0xA0, 0x80], [0xC0, 0xAF]] {
+            let doc = Array("[\"0123456789abcdefæøå".utf8) + bad + Array("0123456789\"]".utf8)
+            XCTAssertThrowsError(try JSONParser.parse(bytes: doc)) { error in
+                XCTAssertEqual((error as? JSONParseError)?.offset, 24, "\(bad)")
             }
         }
         // Long strings with escapes, controls and non-ASCII at word boundaries parse as before.
