@@ -285,7 +285,20 @@ public struct JSONParser {
             var high: UInt64 = 0
             while pos &+ 8 <= bytes.count {
                 let w = raw.loadUnaligned(fromByteOffset: pos, as: UInt64.self)
-                if Self.hasSpecialByte(w) { break }
+                let special = Self.specialBytes(w)
+                if special != 0 {
+                    // Step to the first flagged byte (it is exact, see `specialBytes`): the byte
+                    // loop below then starts at the closing quote of most strings, instead of
+                    // reading their last few bytes one at a time.
+                    #if _endian(little)
+                    let skipped = special.trailingZeroBitCount >> 3
+                    #else
+                    let skipped = 0
+                    #endif
+                    high |= w & ((1 &<< UInt64(skipped &* 8)) &- 1)
+                    pos &+= skipped
+                    break
+                }
                 high |= w
                 pos &+= 8
             }
@@ -368,7 +381,12 @@ public struct JSONParser {
     /// on are never flagged themselves (`~x` clears their high bit); a borrow out of a flagged
     /// byte may flag a later one too, which only ends the fast scan early.
     @inline(__always)
-    static func hasSpecialByte(_ w: UInt64) -> Bool {
+    static func hasSpecialByte(_ w: UInt64) -> Bool { specialBytes(w) != 0 }
+
+    /// The high bits of the bytes `hasSpecialByte` flags; the lowest one (first in memory on
+    /// this little-endian layout) is always a real quote, backslash or control byte.
+    @inline(__always)
+    static func specialBytes(_ w: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quote = w ^ (ones &* 0x22)
@@ -377,7 +395,7 @@ public struct JSONParser {
         let hasBackslash = (backslash &- ones) & ~backslash
         // A byte below 0x20: subtracting 0x20 leaves its high bit set, and `~w` keeps it.
         let hasControl = (w &- ones &* 0x20) & ~w
-        return (hasQuote | hasBackslash | hasControl) & highs != 0
+        return (hasQuote | hasBackslash | hasControl) & highs
     }
 
     private mutating func parseHex4(_ escapeStart: Int) throws(JSONParseError) -> UInt32 {

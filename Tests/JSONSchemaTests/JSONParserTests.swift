@@ -16,6 +16,13 @@ final class JSONParserTests: XCTestCase {
                 }
             }
         }
+        // Strings ending, or escaping, at every position of a word; keys too.
+        for length in 0..<20 {
+            let body = String(repeating: "ø", count: length % 3) + String(repeating: "k", count: length)
+            let doc = "{\"\(body)\": \"\(body)\\n\(body)\", \"x\(body)\": [\"\(body)\"]}"
+            XCTAssertEqual(try JSONParser.parse(text: doc),
+                           .object(JSONObject([(body, .string(body + "\n" + body)), ("x" + body, .array([.string(body)]))])))
+        }
         // Invalid UTF-8 inside long strings, past the word scan, is still refused at its offset.
         for bad: [UInt8] in [[0xFF], [0xC3], [0xED, 0xA0, 0x80], [0xC0, 0xAF]] {
             let doc = Array("[\"0123456789abcdefæøå".utf8) + bad + Array("0123456789\"]".utf8)
