@@ -4,7 +4,7 @@ import PackageDescription
 // Modules, each with one job; dependencies point one way:
 //   CShims/COpenSSL/CSQLite (system shims) <- HTTPCore (pure HTTP/1.1 parsing) <- TLS <- HTTPServer
 //   JSONSchema (pure, general validator) <- Domain (pure)
-//   CSQLite <- Store;  HTTPServer + JSONSchema + Store + Domain <- API
+//   CSQLite + COpenSSL <- Store;  HTTPServer + JSONSchema + Store + Domain (+ COpenSSL for hashes) <- API
 //   executables on top.
 let package = Package(
     name: "Klagebro",
@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Domain", dependencies: ["JSONSchema"], resources: [.copy("Resources")]),
 
         // The exchange's HTTP API: routes, caller identity, authorisation, audit, OpenAPI.
-        .target(name: "API", dependencies: ["HTTPCore", "HTTPServer", "JSONSchema", "Store", "Domain"]),
+        .target(name: "API", dependencies: ["COpenSSL", "HTTPCore", "HTTPServer", "JSONSchema", "Store", "Domain"]),
 
         .executableTarget(
             name: "klagebro",

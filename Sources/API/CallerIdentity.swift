@@ -1,4 +1,5 @@
 import HTTPServer
+import Synchronization
 
 /// Who is calling, as established at the edge: a role and an organisation number.
 ///
@@ -20,6 +21,15 @@ struct CallerResolver: Sendable {
     let tokens: any AccessTokenLookup
     /// The role of a certificate's organisation number (registry lookup); nil when unknown.
     let roleForCertificate: @Sendable (String) -> Role?
+    /// Tokens found recently, so a client on keep-alive does not cost a hash and a database read per
+    /// request. Only known tokens are kept, each for a minute: a token deleted from the
+    /// database stops working within that time. Unknown tokens always go to the database.
+    let knownTokens = TokenCache(lifetime: .seconds(60), capacity: 10_000)
+
+    init(tokens: any AccessTokenLookup, roleForCertificate: @escaping @Sendable (String) -> Role?) {
+        self.tokens = tokens
+        self.roleForCertificate = roleForCertificate
+    }
 
     func caller(of request: HTTPRequest) async throws -> Caller {
         if let orgnr = request.connection.peer?.organizationNumber {
@@ -37,10 +47,50 @@ struct CallerResolver: Sendable {
             throw APIProblem.unauthenticated("The Authorization header must be 'Bearer <token>'.")
         }
         let token = String(parts[1]).trimmingSpaces()
+        if let caller = knownTokens.caller(for: token) { return caller }
         guard let caller = try await tokens.caller(forTokenHash: AccessToken.hash(token)) else {
             throw APIProblem.unauthenticated("The bearer token is not known (or was revoked).")
         }
+        knownTokens.remember(token, as: caller)
         return caller
+    }
+}
+
+/// Bearer tokens already looked up, each with the moment it must be looked up again.
+final class TokenCache: Sendable {
+    private struct Entry {
+        let caller: Caller
+        let expires: ContinuousClock.Instant
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+    private let lifetime: Duration
+    /// Past this many tokens the cache starts over, so random tokens cannot grow it without bound.
+    private let capacity: Int
+
+    init(lifetime: Duration, capacity: Int) {
+        self.lifetime = lifetime
+        self.capacity = capacity
+    }
+
+    func caller(for token: String) -> Caller? {
+        let now = ContinuousClock.now
+        return entries.withLock { entries in
+            guard let entry = entries[token] else { return nil }
+            guard entry.expires > now else {
+                entries[token] = nil
+                return nil
+            }
+            return entry.caller
+        }
+    }
+
+    func remember(_ token: String, as caller: Caller) {
+        let entry = Entry(caller: caller, expires: ContinuousClock.now + lifetime)
+        entries.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[token] = entry
+        }
     }
 }
 

@@ -18,7 +18,12 @@ enum CaseProcessBridge {
     }
 
     static func state(of snapshot: CaseSnapshot) throws -> CaseState {
-        switch CaseProcess.fold(klagesakId: snapshot.record.klagesakId, events: try events(of: snapshot)) {
+        try state(of: snapshot, events: try events(of: snapshot))
+    }
+
+    /// The state from events already decoded (`events(of:)`), for a caller that shows them too.
+    static func state(of snapshot: CaseSnapshot, events: [CaseEvent]) throws -> CaseState {
+        switch CaseProcess.fold(klagesakId: snapshot.record.klagesakId, events: events) {
         case .success(let state): return state
         case .failure(let refusal):
             throw CorruptHistory(klagesakId: snapshot.record.klagesakId, reason: refusal.description)

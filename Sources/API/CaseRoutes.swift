@@ -70,9 +70,10 @@ extension ExchangeAPI {
     /// citizen's view (innsyn names the citizen in `Klagebro-Innbygger`) and for the parties (audited).
     func getStatus(_ request: HTTPRequest, _ context: RouteContext) async throws -> HTTPResponse {
         let caller = try await authenticate(request, .getStatus)
-        let snapshot = try await visibleCase(try caseId(context), for: caller, request)
+        let snapshot = try await visibleCase(try caseId(context), for: caller, request, parts: [])
         try await audit(caller, [snapshot.record.klagesakId], "les-status", context)
-        let state = try CaseProcessBridge.state(of: snapshot)
+        let events = try CaseProcessBridge.events(of: snapshot)
+        let state = try CaseProcessBridge.state(of: snapshot, events: events)
         let lead = Ledetid.beregn(state, now: Tidspunkt(millisekunder: configuration.now().millisecondsSinceEpoch))
         func hours(_ v: Varighet?) -> JSONValue? { v.map { .number(JSONNumber(Int($0.millisekunder / 3_600_000)) ) } }
         let ledetid = JSONResponse.object([
@@ -94,14 +95,19 @@ extension ExchangeAPI {
             ("statsforvalterUtfall", .text(state.statsforvalterUtfall?.rawValue)),
             ("forventetAvgjortDato", .text(state.forventetAvgjortDato?.description)),
             ("ledetid", ledetid),
-            ("tidslinje", .array(try timeline(snapshot))),
+            ("tidslinje", .array(timeline(snapshot, events: events))),
         ])
         return JSONResponse.make(.ok, body)
     }
 
     /// Every event in time order, annulled ones marked (never removed).
     func timeline(_ snapshot: CaseSnapshot) throws -> [JSONValue] {
-        let decoded = try zip(snapshot.events, CaseProcessBridge.events(of: snapshot)).map { ($0, $1) }
+        timeline(snapshot, events: try CaseProcessBridge.events(of: snapshot))
+    }
+
+    /// The timeline from events already decoded, in the order of `snapshot.events`.
+    func timeline(_ snapshot: CaseSnapshot, events: [CaseEvent]) -> [JSONValue] {
+        let decoded = zip(snapshot.events, events).map { ($0, $1) }
         var annulled: [String: String] = [:]
         for (_, e) in decoded {
             if case .hendelseAnnullert(let target, let type, _) = e.kind { annulled[target] = type.rawValue }

@@ -31,7 +31,7 @@ extension ExchangeAPI {
         let caller = try await authenticate(request, .uploadDocument)
         let id = try caseId(context)
         let dokumentId = pathParameter(context, "dokumentId")
-        let snapshot = try await visibleCase(id, for: caller, request)
+        let snapshot = try await visibleCase(id, for: caller, request, parts: .documents)
         guard let index = snapshot.documents.firstIndex(where: { $0.dokumentId == dokumentId && $0.listedBy == caller.organisasjonsnummer })
         else { throw APIProblem.documentNotFound(klagesakId: id, dokumentId: dokumentId) }
         let listed = snapshot.documents[index]
@@ -93,7 +93,7 @@ extension ExchangeAPI {
         let caller = try await authenticate(request, .downloadDocument)
         let id = try caseId(context)
         let dokumentId = pathParameter(context, "dokumentId")
-        let snapshot = try await visibleCase(id, for: caller, request)
+        let snapshot = try await visibleCase(id, for: caller, request, parts: .documents)
         guard let document = snapshot.documents.first(where: { $0.dokumentId == dokumentId && $0.mottattTidspunkt != nil }),
             let file = try files.open(sha512: document.sha512)
         else { throw APIProblem.documentNotFound(klagesakId: id, dokumentId: dokumentId) }

@@ -104,9 +104,12 @@ public struct ExchangeAPI: Sendable {
         return caller
     }
 
-    /// The case, if it exists and the caller is a party to it (404 otherwise, indistinguishably).
-    func visibleCase(_ id: String, for caller: Caller, _ request: HTTPRequest) async throws -> CaseSnapshot {
-        guard let snapshot = try await store.loadCase(id),
+    /// The case, if it exists and the caller is a party to it (404 otherwise, indistinguishably), with
+    /// the `parts` the endpoint shows.
+    func visibleCase(
+        _ id: String, for caller: Caller, _ request: HTTPRequest, parts: CaseSnapshot.Parts = .all
+    ) async throws -> CaseSnapshot {
+        guard let snapshot = try await store.loadCase(id, parts: parts),
             Authorization.isParty(caller, to: snapshot.record, citizen: request.headers[Authorization.citizenHeader])
         else { throw APIProblem.caseNotFound(klagesakId: id) }
         return snapshot

@@ -110,5 +110,15 @@ public enum ExchangeMigrations {
                 importert_ms INTEGER NOT NULL
             ) STRICT;
             """),
+        Migration(name: "003-klagesak-melding-sist", sql: """
+            -- The transfer message (a few kilobytes, in overflow pages) becomes the case row's last column.
+            -- SQLite reaches a column stored after a large one only by walking the overflow chain, so
+            -- reading a case's other columns (status, parties) read the message too. ADD COLUMN appends;
+            -- DROP COLUMN rewrites the rows.
+            ALTER TABLE klagesak RENAME COLUMN melding TO melding_flyttes;
+            ALTER TABLE klagesak ADD COLUMN melding BLOB;
+            UPDATE klagesak SET melding = melding_flyttes;
+            ALTER TABLE klagesak DROP COLUMN melding_flyttes;
+            """),
     ]
 }

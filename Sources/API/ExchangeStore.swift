@@ -12,8 +12,9 @@ public protocol ExchangeStore: AccessTokenLookup {
         _ decide: @escaping @Sendable (CaseSnapshot?) throws -> TransferWrite
     ) async throws -> TransferOutcome
 
-    /// A case with its documents, events and messages back, or nil.
-    func loadCase(_ klagesakId: String) async throws -> CaseSnapshot?
+    /// A case with its events and the `parts` asked for, or nil. Parts not asked for are left empty
+    /// (the stored message nil), so a read that does not show them does not pay for them.
+    func loadCase(_ klagesakId: String, parts: CaseSnapshot.Parts) async throws -> CaseSnapshot?
 
     /// Cases addressed to an embete, urgent first, then oldest; after `cursor` when given.
     func inbox(_ query: InboxQuery) async throws -> [StoredCase]
@@ -182,6 +183,18 @@ public struct StoredFeedback: Sendable, Equatable {
 }
 
 public struct CaseSnapshot: Sendable {
+    /// What a snapshot carries beyond the case row and its events.
+    public struct Parts: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// The transfer message itself (`record.message`), a few kilobytes.
+        public static let message = Parts(rawValue: 1)
+        public static let documents = Parts(rawValue: 2)
+        /// Messages back (decisions, tasks, replies).
+        public static let feedback = Parts(rawValue: 4)
+        public static let all: Parts = [.message, .documents, .feedback]
+    }
+
     public var record: StoredCase
     public var documents: [ListedDocument]
     /// In the order they were registered.
@@ -197,6 +210,11 @@ public struct CaseSnapshot: Sendable {
 
     /// Documents listed but not yet received.
     public var missingDocuments: [ListedDocument] { documents.filter { $0.mottattTidspunkt == nil } }
+}
+
+extension ExchangeStore {
+    /// A case with everything: its message, documents, events and messages back.
+    func loadCase(_ klagesakId: String) async throws -> CaseSnapshot? { try await loadCase(klagesakId, parts: .all) }
 }
 
 /// What one `update` writes. Empty means "nothing to write" (an idempotent replay).

@@ -6,16 +6,21 @@ import Darwin
 
 /// Ids and times the exchange assigns itself.
 enum Identifiers {
-    /// A random (version 4) UUID in lowercase, as the schemas write UUIDs.
-    static func newUUID() -> String {
+    /// A time-ordered (version 7, RFC 9562) UUID in lowercase, as the schemas write UUIDs: 48 bits of
+    /// Unix milliseconds, then 74 random bits.
+    ///
+    /// Why not version 4: the ids we assign key the case, document and event tables. Random keys put
+    /// every insert on a different B-tree page, and each dirtied page is a 4 KB frame in the WAL; keys
+    /// that grow with time append to the same last page, so a group commit writes a few pages instead
+    /// of several per case. The creation time the id reveals is already in every receipt.
+    static func newUUID(now: Timestamp = Timestamp.now()) -> String {
         var generator = SystemRandomNumberGenerator()
         var bytes = [UInt8](repeating: 0, count: 16)
-        let a: UInt64 = generator.next(), b: UInt64 = generator.next()
-        for i in 0..<8 {
-            bytes[i] = UInt8(truncatingIfNeeded: a >> UInt64(i * 8))
-            bytes[8 + i] = UInt8(truncatingIfNeeded: b >> UInt64(i * 8))
-        }
-        bytes[6] = bytes[6] & 0x0f | 0x40
+        let milliseconds = UInt64(max(0, now.millisecondsSinceEpoch))
+        for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: milliseconds >> UInt64((5 - i) * 8)) }
+        let random: UInt64 = generator.next(), more: UInt64 = generator.next()
+        for i in 6..<16 { bytes[i] = UInt8(truncatingIfNeeded: (i < 14 ? random : more) >> UInt64((i % 8) * 8)) }
+        bytes[6] = bytes[6] & 0x0f | 0x70
         bytes[8] = bytes[8] & 0x3f | 0x80
         return uuidText(bytes)
     }

@@ -29,7 +29,9 @@ public final class SQLiteExchangeStore: ExchangeStore {
             {
                 return .existing(try Self.storedCase(row))
             }
-            let existing = try Self.snapshot(klagesakId, in: db)
+            // A klagesakId is almost always new: one index probe, and the full snapshot only if it is not.
+            let known = try db.queryOne("SELECT 1 FROM klagesak WHERE klagesak_id = ?", [.text(klagesakId)]) != nil
+            let existing = known ? try Self.snapshot(klagesakId, in: db) : nil
             let write = try decide(existing)
             if existing != nil {
                 try Self.update(write.record, in: db)
@@ -44,8 +46,8 @@ public final class SQLiteExchangeStore: ExchangeStore {
 
     // MARK: Reads
 
-    public func loadCase(_ klagesakId: String) async throws -> CaseSnapshot? {
-        try database.read { db in try Self.snapshot(klagesakId, in: db) }
+    public func loadCase(_ klagesakId: String, parts: CaseSnapshot.Parts) async throws -> CaseSnapshot? {
+        try database.read { db in try Self.snapshot(klagesakId, in: db, parts: parts) }
     }
 
     public func inbox(_ query: InboxQuery) async throws -> [StoredCase] {
@@ -202,9 +204,11 @@ public final class SQLiteExchangeStore: ExchangeStore {
 
     // MARK: Rows
 
-    static func snapshot(_ klagesakId: String, in db: Connection) throws -> CaseSnapshot? {
-        guard let row = try db.queryOne("SELECT * FROM klagesak WHERE klagesak_id = ?", [.text(klagesakId)]) else { return nil }
-        let documents = try db.query("SELECT * FROM dokument WHERE klagesak_id = ? ORDER BY rowid", [.text(klagesakId)]).map { r in
+    static func snapshot(_ klagesakId: String, in db: Connection, parts: CaseSnapshot.Parts = .all) throws -> CaseSnapshot? {
+        // The message is the case row's only large column (kept in overflow pages): read it only when asked.
+        let columns = parts.contains(.message) ? "*" : "klagesak_id, " + caseColumnsWithoutMessage
+        guard let row = try db.queryOne("SELECT \(columns) FROM klagesak WHERE klagesak_id = ?", [.text(klagesakId)]) else { return nil }
+        let documents = !parts.contains(.documents) ? [] : try db.query("SELECT * FROM dokument WHERE klagesak_id = ? ORDER BY rowid", [.text(klagesakId)]).map { r in
             ListedDocument(
                 klagesakId: klagesakId, dokumentId: try r.string("dokument_id"), tittel: try r.string("tittel"),
                 dokumenttype: try r.string("dokumenttype"), mediatype: try r.string("mediatype"), storrelse: try r.int("storrelse"),
@@ -219,8 +223,9 @@ public final class SQLiteExchangeStore: ExchangeStore {
                 registrertTidspunkt: Timestamp(millisecondsSinceEpoch: try r.int64("registrert_ms")),
                 contentSha256: try r.string("innhold_sha256"), message: try r.bytes("melding"))
         }
-        let feedback = try db.query("SELECT * FROM tilbakemelding WHERE klagesak_id = ? ORDER BY registrert_ms, melding_id", [.text(klagesakId)])
-            .map(storedFeedback)
+        let feedback = !parts.contains(.feedback) ? [] : try db.query(
+            "SELECT * FROM tilbakemelding WHERE klagesak_id = ? ORDER BY registrert_ms, melding_id", [.text(klagesakId)]
+        ).map(storedFeedback)
         return CaseSnapshot(record: try storedCase(row), documents: documents, events: events, feedback: feedback)
     }
 
@@ -237,7 +242,7 @@ public final class SQLiteExchangeStore: ExchangeStore {
         c.saksbehandler = try r.optionalString("saksbehandler")
         c.contentSha256 = try r.optionalString("innhold_sha256")
         c.contentSha512 = try r.optionalString("innhold_sha512")
-        c.message = try r.optionalBytes("melding")
+        c.message = r["melding"] == nil ? nil : try r.optionalBytes("melding")
         c.klagerIdent = try r.optionalString("klager_ident")
         c.fullmektigIdent = try r.optionalString("fullmektig_ident")
         return c
@@ -252,9 +257,11 @@ public final class SQLiteExchangeStore: ExchangeStore {
             contentSha256: try r.string("innhold_sha256"), message: try r.bytes("melding"))
     }
 
-    private static let caseColumns = """
+    /// The case columns but the id, the message last (as stored since migration 003).
+    private static let caseColumns = caseColumnsWithoutMessage + ", melding"
+    private static let caseColumnsWithoutMessage = """
         avsender_orgnr, opprettet_ms, status, trinn, hastesak, melding_id, embete_orgnr, kommunenummer, mottatt_ms,
-        kvittering_ms, saksbehandler, innhold_sha256, innhold_sha512, melding, klager_ident, fullmektig_ident
+        kvittering_ms, saksbehandler, innhold_sha256, innhold_sha512, klager_ident, fullmektig_ident
         """
 
     private static func caseValues(_ c: StoredCase) -> [SQLValue] {
@@ -262,8 +269,8 @@ public final class SQLiteExchangeStore: ExchangeStore {
          SQLValue(c.isUrgent), SQLValue(c.meldingId), SQLValue(c.embeteOrgnr), SQLValue(c.kommunenummer),
          SQLValue(c.mottattTidspunkt.map { Int($0.millisecondsSinceEpoch) }),
          SQLValue(c.kvitteringTidspunkt.map { Int($0.millisecondsSinceEpoch) }), SQLValue(c.saksbehandler),
-         SQLValue(c.contentSha256), SQLValue(c.contentSha512), SQLValue(c.message), SQLValue(c.klagerIdent),
-         SQLValue(c.fullmektigIdent)]
+         SQLValue(c.contentSha256), SQLValue(c.contentSha512), SQLValue(c.klagerIdent), SQLValue(c.fullmektigIdent),
+         SQLValue(c.message)]
     }
 
     static func insert(_ c: StoredCase, into db: Connection) throws {

@@ -26,8 +26,11 @@ extension ExchangeAPI {
         let klager = message["klager"]?["fodselsnummer"]?.stringValue
         let fullmektig = message["fullmektig"]?["fodselsnummer"]?.stringValue
 
-        let outcome = try await store.submitTransfer(sender: caller.organisasjonsnummer, meldingId: meldingId, klagesakId: klagesakId) {
-            existing in
+        let sha512 = SHA2.sha512Hex(body)
+        // Everything the write needs is worked out here, on the request's thread; the single writer
+        // only checks for an existing row and inserts. Only a klagesakId that already names a case (the
+        // unit's own pre-transfer events) makes the writer fold that case's history first.
+        let write = { @Sendable (existing: CaseSnapshot?) throws -> TransferWrite in
             // A klagesakId the unit used for its own stage's events may be transferred once, by that unit.
             if let existing, existing.record.senderOrgnr != caller.organisasjonsnummer || existing.record.meldingId != nil {
                 throw APIProblem.klagesakIdInUse(klagesakId: klagesakId)
@@ -47,12 +50,18 @@ extension ExchangeAPI {
             record.kommunenummer = navEnhet?["kommunenummer"]?.stringValue
             record.mottattTidspunkt = now
             record.contentSha256 = sha256
-            record.contentSha512 = SHA2.sha512Hex(body)
+            record.contentSha512 = sha512
             record.message = body
             record.klagerIdent = klager
             record.fullmektigIdent = fullmektig
             let stored = CaseProcessBridge.stored(Self.encodeTransferEvent(event), event: event, at: now)
             return TransferWrite(record: record, documents: documents, events: [stored])
+        }
+        let fresh = Result { try write(nil) }
+        let outcome = try await store.submitTransfer(sender: caller.organisasjonsnummer, meldingId: meldingId, klagesakId: klagesakId) {
+            existing in
+            guard let existing else { return try fresh.get() }
+            return try write(existing)
         }
 
         switch outcome {
@@ -76,7 +85,7 @@ extension ExchangeAPI {
     /// GET /api/v1/klagesaker/{klagesakId}/kvittering: `mottatt`, or `kvittering` once the embete took it in.
     func getReceipt(_ request: HTTPRequest, _ context: RouteContext) async throws -> HTTPResponse {
         let caller = try await authenticate(request, .getReceipt)
-        let snapshot = try await visibleCase(try caseId(context), for: caller, request)
+        let snapshot = try await visibleCase(try caseId(context), for: caller, request, parts: .documents)
         guard snapshot.record.meldingId != nil else { throw APIProblem.caseNotFound(klagesakId: snapshot.record.klagesakId) }
         return JSONResponse.make(.ok, receipt(snapshot.record, documents: snapshot.documents, notes: []))
     }

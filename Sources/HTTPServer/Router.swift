@@ -258,15 +258,16 @@ struct RoutePattern: Sendable {
 
     func match(_ path: [Substring]) -> PathParameters? {
         guard path.count == segments.count else { return nil }
+        // Literals first, byte for byte: most routes a path is tried against differ in a literal, and
+        // must be rejected before any parameter is decoded into a new string.
+        for (segment, part) in zip(segments, path) {
+            if case .literal(let literal) = segment, !part.utf8.elementsEqual(literal.utf8) { return nil }
+        }
         var parameters = PathParameters()
         for (segment, part) in zip(segments, path) {
-            switch segment {
-            case .literal(let literal):
-                guard part == literal else { return nil }
-            case .parameter(let name):
-                guard let decoded = PercentDecoding.decode(part), !decoded.isEmpty else { return nil }
-                parameters.values.append((name, decoded))
-            }
+            guard case .parameter(let name) = segment else { continue }
+            guard let decoded = PercentDecoding.decode(part), !decoded.isEmpty else { return nil }
+            parameters.values.append((name, decoded))
         }
         return parameters
     }

@@ -128,6 +128,12 @@ public final class Database: Sendable {
         // The WAL file is reused from its start after each full checkpoint but never shrinks by itself;
         // after a burst, truncate it back to this size (bytes) instead of keeping the peak on disk.
         _ = try connection.queryOne("PRAGMA journal_size_limit=67108864")
+        // Each write job runs in a savepoint, and SQLite keeps the pages a savepoint may have to restore
+        // in a sub-journal: in memory, not a temporary file that every job writes to with a syscall.
+        try connection.execute("PRAGMA temp_store=MEMORY")
+        // A group of a few hundred jobs dirties more pages than SQLite's default 2 MB cache holds, and
+        // the overflow is written to the WAL mid-transaction (and again at commit). 64 MB holds a group.
+        try connection.execute("PRAGMA cache_size=-65536")
         let synchronous = try connection.queryOne("PRAGMA synchronous").map { try $0.int(0) }
         let foreignKeys = try connection.queryOne("PRAGMA foreign_keys").map { try $0.int(0) }
         guard synchronous == 2, foreignKeys == 1 else {

@@ -88,9 +88,16 @@ struct Serve: ParsableCommand {
         let (log, host, data) = (configuration.log, configuration.host, data)
         let development = self.development
         if development { log("development mode: synthetic organisation and identity numbers are accepted") }
-        server.runUntilSignalled {
-            log("klagebro listening on \(scheme)://\(host):\(server.port) (data: \(data))")
-            for name in directory.migrationsAppliedAtOpen { log("migration applied: \(name)") }
-        }
+        server.runUntilSignalled(
+            onReady: {
+                log("klagebro listening on \(scheme)://\(host):\(server.port) (data: \(data))")
+                for name in directory.migrationsAppliedAtOpen { log("migration applied: \(name)") }
+            },
+            onStopped: {
+                // Whether the disk (committing) or the CPU (running jobs) bounded the write rate.
+                let s = directory.store.database.statistics
+                log("writer: \(s.commits) commits, \(s.committedJobs) jobs (\(String(format: "%.1f", s.jobsPerCommit)) per commit, "
+                    + "largest group \(s.largestGroup)), \(s.failedJobs) failed; running jobs \(s.timeRunningJobs), committing \(s.timeCommitting)")
+            })
     }
 }

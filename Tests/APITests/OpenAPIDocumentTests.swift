@@ -104,5 +104,20 @@ final class EncodingTests: XCTestCase {
         XCTAssertEqual(SHA2.sha256Hex(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         XCTAssertEqual(SHA2.sha512Hex(Array("abc".utf8)).prefix(32), "ddaf35a193617abacc417349ae204131")
         XCTAssertEqual(SHA2.sha256Hex([UInt8](repeating: 0x61, count: 1000)).count, 64)
+        XCTAssertEqual(SHA2.sha512Hex([]), "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e")
+    }
+
+    /// Assigned ids are version 7: the time first, so ids of later cases sort after earlier ones.
+    func testAssignedIdsAreTimeOrdered() {
+        let earlier = Identifiers.newUUID(now: Timestamp(millisecondsSinceEpoch: 1_715_079_841_448))
+        let later = Identifiers.newUUID(now: Timestamp(millisecondsSinceEpoch: 1_715_079_841_449))
+        XCTAssertTrue(earlier.hasPrefix("018f52b9-86a8-7"), earlier)
+        XCTAssertLessThan(earlier, later)
+        let sameTime = (0..<100).map { _ in Identifiers.newUUID(now: Timestamp(millisecondsSinceEpoch: 0)) }
+        XCTAssertEqual(Set(sameTime).count, 100, "74 random bits after the time")
+        for id in sameTime {
+            XCTAssertTrue(Identifiers.isUUID(id))
+            XCTAssertTrue("89ab".contains(Array(id)[19]), "RFC 9562 variant 10xx: \(id)")
+        }
     }
 }
