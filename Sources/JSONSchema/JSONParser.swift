@@ -181,7 +181,7 @@ public struct JSONParser {
         if container.seen != nil {
             if !container.seen!.insert(ExactString(key)).inserted { throw error(.duplicateKey(key), at: keyOffset) }
         } else {
-            for i in container.keyBase..<keyStack.count where keyStack[i].isExactlyEqual(to: key) {
+            if Self.contains(key, in: keyStack, from: container.keyBase) {
                 throw error(.duplicateKey(key), at: keyOffset)
             }
             // Many members: switch to hashing, so duplicate checks stay linear overall.
@@ -193,6 +193,29 @@ public struct JSONParser {
         skipWhitespace()
         guard pos < bytes.count, bytes[pos] == 0x3A else { throw unexpected(at: pos) }
         pos += 1
+    }
+
+    /// Is `key` among `keys[start...]`? The duplicate-key check, run for every member name.
+    ///
+    /// It reads each earlier key's two words in place instead of copying the String (a retain
+    /// and a release each, per pair of keys, in profiles): identical words are the same string,
+    /// and two inline (small) strings with different words differ, as in `isExactlyEqual`, which
+    /// decides the remaining pairs. The layout is the one `isExactlyEqual` relies on.
+    private static func contains(_ key: String, in keys: [String], from start: Int) -> Bool {
+        let k = unsafeBitCast(key, to: (UInt64, UInt64).self)
+        let keyIsSmall = String.smallFlagIsKnown && k.1 & String.smallFlag != 0
+        return keys.withUnsafeBufferPointer { buffer -> Bool in
+            guard let base = buffer.baseAddress, start < buffer.count else { return false }
+            let raw = UnsafeRawPointer(base)
+            for i in start..<buffer.count {
+                let word0 = raw.load(fromByteOffset: i &* MemoryLayout<String>.stride, as: UInt64.self)
+                let word1 = raw.load(fromByteOffset: i &* MemoryLayout<String>.stride &+ 8, as: UInt64.self)
+                if word0 == k.0 && word1 == k.1 { return true }
+                if keyIsSmall && word1 & String.smallFlag != 0 { continue }
+                if buffer[i].isExactlyEqual(to: key) { return true }
+            }
+            return false
+        }
     }
 
     private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {

@@ -66,6 +66,17 @@ final class JSONParserTests: XCTestCase {
         }
         // Canonically equivalent but different code points are different keys.
         XCTAssertNoThrow(try parse("{\"\u{e9}\": 1, \"e\u{301}\": 2}"))
+        // Short (inline) and long keys, written plainly or with escapes, among other keys.
+        for key in ["k", "ø", "innsendelsesfrist", "dokumentasjonskrav-æøå"] {
+            let escaped = key.unicodeScalars.map { String(format: "\\u%04x", $0.value) }.joined()
+            for (first, second) in [(key, key), (key, escaped), (escaped, key)] {
+                let doc = "{\"x\": 0, \"\(first)\": 1, \"y\": 2, \"\(key)z\": 3, \"\(second)\": 4}"
+                XCTAssertThrowsError(try parse(doc), doc) { error in
+                    XCTAssertEqual((error as? JSONParseError)?.reason, .duplicateKey(key), doc)
+                }
+            }
+            XCTAssertNoThrow(try parse("{\"\(key)\": 1, \"\(key)z\": 2, \"z\(key)\": 3}"))
+        }
     }
 
     func testBoundsNesting() {
