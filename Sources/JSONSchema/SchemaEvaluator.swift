@@ -278,6 +278,26 @@ struct SchemaEvaluator {
 
     /// The fast mode for a leaf node (`SchemaNode.isLeaf`): its keywords need no annotations,
     /// no scope and no subschemas, and a leaf has no annotations to report.
+    /// The leaf a member's subschema is, directly or as a pure `$ref` to one (the usual shape of a
+    /// property: `{"$ref": "felles#/$defs/uuid"}`); nil otherwise. Fast mode without dynamic scope.
+    @inline(__always)
+    static func leaf(_ node: SchemaNode) -> SchemaNode? {
+        if node.isLeaf { return node }
+        if node.isPureReference, let target = node.ref, target.isLeaf { return target }
+        return nil
+    }
+
+    /// `leafPasses` for a member read in place: a string member (the common case) is checked
+    /// without copying the whole JSONValue out of the object first.
+    @inline(__always)
+    private mutating func leafPasses(_ node: SchemaNode, at p: UnsafePointer<JSONValue>) -> Bool {
+        if !node.hasValueKeywords, case .string(let s) = p.pointee {
+            if node.typeMask != 0 && node.typeMask & TypeBits.string == 0 { return false }
+            return !node.hasStringKeywords || checkString(node, s)
+        }
+        return leafPasses(node, p.pointee)
+    }
+
     private mutating func leafPasses(_ node: SchemaNode, _ value: JSONValue) -> Bool {
         if node.typeMask != 0 && !Self.typeMatches(node.typeMask, value) { return false }
         if node.hasValueKeywords {
@@ -579,7 +599,10 @@ struct SchemaEvaluator {
                 if hasProperties, let child = Self.property(node, key, hint: &hint, position: &position) {
                     matched = true
                     if position >= 0 && position < 64 { seen |= 1 << UInt64(position) }
-                    if !member(child, values[i], key: key, "properties", key) {
+                    if !collecting && !schema.usesDynamicScope && depth < schema.options.maxEvaluationDepth,
+                       let leaf = Self.leaf(child) {
+                        if !leafPasses(leaf, at: values.baseAddress! + i) { return false }
+                    } else if !member(child, values[i], key: key, "properties", key) {
                         if !collecting { return false }
                         valid = false
                     }
