@@ -291,8 +291,12 @@ struct SchemaEvaluator {
     /// without copying the whole JSONValue out of the object first.
     @inline(__always)
     private mutating func leafPasses(_ node: SchemaNode, at p: UnsafePointer<JSONValue>) -> Bool {
-        if !node.hasValueKeywords, case .string(let s) = p.pointee {
+        if !node.hasValueKeywords || node.allowedStrings != nil, case .string(let s) = p.pointee {
             if node.typeMask != 0 && node.typeMask & TypeBits.string == 0 { return false }
+            if node.hasValueKeywords, let allowed = node.allowedStrings,
+               !allowed.contains(where: { $0.isExactlyEqual(to: s) }) {
+                return false
+            }
             return !node.hasStringKeywords || checkString(node, s)
         }
         return leafPasses(node, p.pointee)

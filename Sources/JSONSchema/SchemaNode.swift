@@ -92,6 +92,9 @@ final class SchemaNode: @unchecked Sendable {
     /// number and string keywords): most nodes a message reaches. The fast mode checks these
     /// without the bookkeeping of a node with subschemas.
     @exclusivity(unchecked) var isLeaf = false
+    /// When `enum`/`const` allow only strings (and no enum set is used): those strings, so a
+    /// string value is compared without going through JSONValue. Nil otherwise.
+    @exclusivity(unchecked) var allowedStrings: [String]?
     /// True when this node needs evaluation annotations from its own keywords (`unevaluated*`).
     /// Stored, not computed: it is read on every node visit, and testing the two optional
     /// references there cost more than a flag.
@@ -107,6 +110,15 @@ final class SchemaNode: @unchecked Sendable {
         if properties.count > 16 { propertyList = [] }
         hasValueKeywords = enumValues != nil || constValue != nil
         needsAnnotations = unevaluatedItems != nil || unevaluatedProperties != nil
+        allowedStrings = nil
+        if enumSet == nil, enumValues != nil || constValue != nil {
+            // Both keywords present: a string must be equal to the const and among the enum.
+            let candidates = constValue.map { [$0] } ?? enumValues ?? []
+            let strings = candidates.compactMap(\.stringValue)
+            if strings.count == candidates.count {
+                allowedStrings = strings.filter { s in enumValues?.contains(.string(s)) ?? true }
+            }
+        }
         keywords = []
         if minProperties != nil || maxProperties != nil { keywords.insert(.minMaxProperties) }
         if !required.isEmpty { keywords.insert(.required) }

@@ -51,6 +51,27 @@ final class ValidationErrorTests: XCTestCase {
         XCTAssertTrue(try compile(text, assertFormat: true).isValid(.string("2024-02-29")))
     }
 
+    /// Members checked in place (leaf subschemas, string enum/const compared as strings) give
+    /// the same answers as the general evaluation.
+    func testLeafMembersWithStringEnumAndConst() throws {
+        let schema = try compile(#"""
+            {"$defs": {"kode": {"type": "string", "enum": ["A", "B", "lang-verdi-over-femten"]}},
+             "properties": {"k": {"$ref": "#/$defs/kode"}, "c": {"const": "x", "enum": ["x", "y"]},
+                            "none": {"const": "x", "enum": ["y"]}, "mixed": {"enum": ["x", 1]},
+                            "e": {"enum": ["\u00e9"]}}}
+            """#)
+        let cases: [(String, Bool)] = [
+            (#"{"k": "A"}"#, true), (#"{"k": "lang-verdi-over-femten"}"#, true), (#"{"k": "C"}"#, false),
+            (#"{"k": 1}"#, false), (#"{"c": "x"}"#, true), (#"{"c": "y"}"#, false), (#"{"none": "x"}"#, false),
+            (#"{"none": "y"}"#, false), (#"{"mixed": "x"}"#, true), (#"{"mixed": 1.0}"#, true),
+            (#"{"mixed": "1"}"#, false), (#"{"e": "\u00e9"}"#, true), (#"{"e": "e\u0301"}"#, false),
+        ]
+        for (text, valid) in cases {
+            XCTAssertEqual(schema.isValid(try parse(text)), valid, text)
+            XCTAssertEqual(schema.validate(try parse(text)).isValid, valid, text)
+        }
+    }
+
     func testNumbersKeepJSONMeaningInKeywords() throws {
         XCTAssertTrue(try compile(#"{"type": "integer", "const": 1}"#).isValid(try parse("1.0")))
         XCTAssertTrue(try compile(#"{"multipleOf": 0.01}"#).isValid(try parse("19.99")))
