@@ -38,22 +38,26 @@ public struct HTTPRequestHead: Sendable, Equatable {
 
     /// The path of the target without the query (still percent-encoded). For the absolute-form
     /// (`http://host/path?q`, RFC 9112 §3.2.2) it is the path part; for `*` it is `*`.
+    /// (Found on the bytes: every delimiter is ASCII, and a Character search costs grapheme breaking.)
     public var path: Substring {
-        var rest = target[...]
-        if !rest.hasPrefix("/"), let colon = rest.firstIndex(of: ":"), rest[colon...].hasPrefix("://") {
-            let authorityAndPath = rest[rest.index(colon, offsetBy: 3)...]
-            guard let pathStart = authorityAndPath.firstIndex(where: { $0 == "/" || $0 == "?" }),
-                authorityAndPath[pathStart] == "/"
+        let bytes = target.utf8
+        var start = bytes.startIndex
+        if bytes.first != UInt8(ascii: "/"), let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
+            bytes[colon...].starts(with: "://".utf8)
+        {
+            let authority = bytes.index(colon, offsetBy: 3)
+            guard let pathStart = bytes[authority...].firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") }),
+                bytes[pathStart] == UInt8(ascii: "/")
             else { return "/" }
-            rest = authorityAndPath[pathStart...]
+            start = pathStart
         }
-        if let q = rest.firstIndex(of: "?") { return rest[..<q] }
-        return rest
+        let end = bytes[start...].firstIndex(of: UInt8(ascii: "?")) ?? bytes.endIndex
+        return target[start..<end]
     }
 
     /// The query of the target without the `?`, or nil.
     public var query: Substring? {
-        guard let q = target.firstIndex(of: "?") else { return nil }
-        return target[target.index(after: q)...]
+        guard let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return nil }
+        return target[target.utf8.index(after: q)...]
     }
 }

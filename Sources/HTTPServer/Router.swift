@@ -173,7 +173,9 @@ public struct Router: HTTPHandler {
         // Fast path: most requests name a literal route exactly; no splitting, no allocation.
         let path = head.path
         for route in routes where route.method == head.method {
-            if let literal = route.pattern.literalPath, path == literal { return .found(route, PathParameters()) }
+            if let literal = route.pattern.literalPath, path.utf8.elementsEqual(literal.utf8) {
+                return .found(route, PathParameters())
+            }
         }
         let segments = RoutePattern.segments(of: path)
         var allowed: [HTTPMethod] = []
@@ -252,8 +254,9 @@ struct RoutePattern: Sendable {
         literalPath = literals.count == segments.count ? "/" + literals.joined(separator: "/") : nil
     }
 
+    /// Split on the bytes: "/" is ASCII, and splitting Characters costs grapheme breaking per byte.
     static func segments(of path: Substring) -> [Substring] {
-        path.split(separator: "/", omittingEmptySubsequences: true)
+        path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map { Substring($0) }
     }
 
     func match(_ path: [Substring]) -> PathParameters? {
