@@ -19,7 +19,8 @@ public protocol ExchangeStore: AccessTokenLookup {
     /// Cases addressed to an embete, urgent first, then oldest; after `cursor` when given.
     func inbox(_ query: InboxQuery) async throws -> [StoredCase]
 
-    /// Runs `decide` on the current snapshot inside one write transaction and applies its change.
+    /// Runs `decide` on the current snapshot (without the stored transfer message) inside one write
+    /// transaction and applies its change.
     /// Whatever `decide` throws aborts the transaction and reaches the caller unchanged. When the case
     /// does not exist, `creating` (if given) is inserted first and `decide` sees it with no events;
     /// otherwise the update fails with `caseNotFound`.

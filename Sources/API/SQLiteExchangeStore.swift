@@ -31,7 +31,7 @@ public final class SQLiteExchangeStore: ExchangeStore {
             }
             // A klagesakId is almost always new: one index probe, and the full snapshot only if it is not.
             let known = try db.queryOne("SELECT 1 FROM klagesak WHERE klagesak_id = ?", [.text(klagesakId)]) != nil
-            let existing = known ? try Self.snapshot(klagesakId, in: db) : nil
+            let existing = known ? try Self.snapshot(klagesakId, in: db, parts: Self.writeParts) : nil
             let write = try decide(existing)
             if existing != nil {
                 try Self.update(write.record, in: db)
@@ -87,7 +87,7 @@ public final class SQLiteExchangeStore: ExchangeStore {
     ) async throws -> Result {
         try await database.write { db in
             let snapshot: CaseSnapshot
-            if let found = try Self.snapshot(klagesakId, in: db) {
+            if let found = try Self.snapshot(klagesakId, in: db, parts: Self.writeParts) {
                 snapshot = found
             } else if let creating {
                 try Self.insert(creating, into: db)
@@ -204,7 +204,12 @@ public final class SQLiteExchangeStore: ExchangeStore {
 
     // MARK: Rows
 
-    static func snapshot(_ klagesakId: String, in db: Connection, parts: CaseSnapshot.Parts = .all) throws -> CaseSnapshot? {
+    /// What a write job decides on: everything but the stored transfer message, which no decision reads
+    /// (a transfer rewriting a pre-transfer case sets it anew) and which would cost the single writer
+    /// its overflow pages on every upload and event.
+    static let writeParts: CaseSnapshot.Parts = [.documents, .feedback]
+
+    static func snapshot(_ klagesakId: String, in db: Connection, parts: CaseSnapshot.Parts) throws -> CaseSnapshot? {
         // The message is the case row's only large column (kept in overflow pages): read it only when asked.
         let columns = parts.contains(.message) ? "*" : "klagesak_id, " + caseColumnsWithoutMessage
         guard let row = try db.queryOne("SELECT \(columns) FROM klagesak WHERE klagesak_id = ?", [.text(klagesakId)]) else { return nil }

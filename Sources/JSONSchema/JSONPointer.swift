@@ -48,20 +48,41 @@ public enum JSONPointer {
 
     /// The value a pointer designates inside a document.
     public static func resolve(_ pointer: String, in document: JSONValue) -> JSONValue? {
+        // ASCII pointers without escapes (nearly all; the server reads dozens per message) are walked
+        // segment by segment in place, without building the token list first.
+        let utf8 = pointer.utf8
+        if utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "~") }) {
+            guard let slash = utf8.first else { return document }
+            guard slash == UInt8(ascii: "/") else { return nil }
+            var current = document
+            var rest = utf8[utf8.index(after: utf8.startIndex)...]
+            while true {
+                let end = rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
+                guard let next = step(into: current, String(Substring(rest[..<end]))) else { return nil }
+                current = next
+                guard end != rest.endIndex else { return current }
+                rest = rest[rest.index(after: end)...]
+            }
+        }
         guard let tokens = tokens(pointer) else { return nil }
         var current = document
         for t in tokens {
-            switch current {
-            case .object(let o):
-                guard let v = o[t] else { return nil }
-                current = v
-            case .array(let a):
-                guard let i = Int(t), i >= 0, i < a.count, t == String(i) else { return nil }
-                current = a[i]
-            default:
-                return nil
-            }
+            guard let next = step(into: current, t) else { return nil }
+            current = next
         }
         return current
+    }
+
+    /// The member or item a reference token names.
+    private static func step(into value: JSONValue, _ token: String) -> JSONValue? {
+        switch value {
+        case .object(let o):
+            return o[token]
+        case .array(let a):
+            guard let i = Int(token), i >= 0, i < a.count, token == String(i) else { return nil }
+            return a[i]
+        default:
+            return nil
+        }
     }
 }

@@ -19,22 +19,7 @@ public struct MessageReadError: Error, Hashable, Sendable, CustomStringConvertib
 struct FieldReader {
     let root: JSONValue
 
-    /// The value at `pointer`. Pointers here are literals of this module; those without `~` escapes
-    /// are walked segment by segment without building a token list (checks read dozens per message).
-    func value(_ pointer: String) -> JSONValue? {
-        guard !pointer.utf8.contains(UInt8(ascii: "~")) else { return JSONPointer.resolve(pointer, in: root) }
-        var current = root
-        for segment in pointer.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).dropFirst() {
-            if let next = current[String(Substring(segment))] {
-                current = next
-            } else if let items = current.arrayValue, let index = Int(Substring(segment)), items.indices.contains(index) {
-                current = items[index]
-            } else {
-                return nil
-            }
-        }
-        return current
-    }
+    func value(_ pointer: String) -> JSONValue? { JSONPointer.resolve(pointer, in: root) }
 
     func string(_ pointer: String) throws(MessageReadError) -> String {
         guard let s = value(pointer)?.stringValue else {
