@@ -277,18 +277,9 @@ struct SchemaEvaluator {
     }
 
     /// The fast mode for a leaf node (`SchemaNode.isLeaf`): its keywords need no annotations,
-    /// no scope and no subschemas, and a leaf has no annotations to report.
-    /// The leaf a member's subschema is, directly or as a pure `$ref` to one (the usual shape of a
-    /// property: `{"$ref": "felles#/$defs/uuid"}`); nil otherwise. Fast mode without dynamic scope.
-    @inline(__always)
-    static func leaf(_ node: SchemaNode) -> SchemaNode? {
-        if node.isLeaf { return node }
-        if node.isPureReference, let target = node.ref, target.isLeaf { return target }
-        return nil
-    }
-
-    /// `leafPasses` for a member read in place: a string member (the common case) is checked
-    /// without copying the whole JSONValue out of the object first.
+    /// no scope and no subschemas, and a leaf has no annotations to report. This form reads a
+    /// member in place: a string member (the common case) is checked without copying the whole
+    /// JSONValue out of the object first.
     @inline(__always)
     private mutating func leafPasses(_ node: SchemaNode, at p: UnsafePointer<JSONValue>) -> Bool {
         if !node.hasValueKeywords || node.allowedStrings != nil, case .string(let s) = p.pointee {
@@ -493,41 +484,50 @@ struct SchemaEvaluator {
         return nil
     }
 
-    /// The `properties` subschema for a key: a linear scan for few properties, else hashed.
-    /// `position` is the entry's index in `propertyList` (-1 when found by hashing), for `required`.
+    /// The position of a key in a node's `propertyTable` (-1 when absent), by a linear scan that
+    /// tries the entry after the last match first: messages usually list members in schema order.
     @inline(__always)
-    static func property(_ node: SchemaNode, _ key: String, hint: inout Int, position: inout Int) -> SchemaNode? {
-        let list = node.propertyList
-        if list.isEmpty { position = -1; return node.properties[ExactString(key)] }
-        // Messages usually list members in schema order: try the entry after the last match first.
-        if hint < list.count && list[hint].name.isExactlyEqual(to: key) {
-            position = hint
+    static func propertyPosition(_ table: UnsafeMutableBufferPointer<PropertyEntry>, _ key: String, hint: inout Int) -> Int {
+        if hint < table.count && table[hint].name.isExactlyEqual(to: key) {
             hint += 1
-            return list[position].node
+            return hint - 1
         }
-        for i in list.indices where list[i].name.isExactlyEqual(to: key) {
-            position = i
+        for i in 0..<table.count where table[i].name.isExactlyEqual(to: key) {
             hint = i + 1
-            return list[i].node
+            return i
         }
-        return nil
+        return -1
+    }
+
+    /// One member against its `properties` subschema. A leaf (or a pure `$ref` to one) is checked
+    /// in place, without copying the member out of the object.
+    @inline(__always)
+    private mutating func propertyPasses(_ child: SchemaNode, _ value: UnsafePointer<JSONValue>, key: String) -> Bool {
+        if !collecting && !schema.usesDynamicScope && depth < schema.options.maxEvaluationDepth {
+            if child.isLeaf { return leafPasses(child, at: value) }
+            if child.isPureReference, let target = child.ref, target.isLeaf { return leafPasses(target, at: value) }
+        }
+        return member(child, value.pointee, key: key, "properties", key)
     }
 
     /// The fast-mode `properties` pass driven by the schema: for each property, look the member
-    /// up. Used when nothing else needs every member (no `patternProperties`,
-    /// `additionalProperties` or annotations) and the schema names fewer properties than the
-    /// object has members: an `if` that tests one member of a large object is the common case.
-    /// Returns the members found as bits of `propertyList` positions, or nil on a failure.
-    private mutating func propertiesBySchema(_ list: [(name: String, node: SchemaNode)], _ o: JSONObject) -> UInt64? {
+    /// up (and mark it evaluated when annotations are tracked). Used when nothing else needs every
+    /// member (no `patternProperties` or `additionalProperties`) and the schema names fewer
+    /// properties than the object has members: an `if` that tests one member of a large object is
+    /// the common case, also under an `unevaluatedProperties`.
+    /// Returns the members found as bits of `propertyTable` positions, or nil on a failure.
+    private mutating func propertiesBySchema(_ table: UnsafeMutableBufferPointer<PropertyEntry>, _ o: JSONObject,
+                                             _ mine: inout Annotations, mark: Bool) -> UInt64? {
         var seen: UInt64 = 0
         var hint = 0
         let ok = o.values.withUnsafeBufferPointer { values -> Bool in
-            for p in list.indices {
-                guard let i = o.indexOf(list[p].name, hint: hint) else { continue }
+            for p in 0..<table.count {
+                guard let i = o.indexOf(table[p].name, hint: hint) else { continue }
                 hint = i + 1
                 if p < 64 { seen |= 1 << UInt64(p) }
+                if mark { mine.markProperty(i, count: values.count) }
                 var none = Annotations()
-                if !evaluate(list[p].node, values[i], &none, track: false) { return false }
+                if !evaluate(table[p].node, values[i], &none, track: false) { return false }
             }
             return true
         }
@@ -585,29 +585,35 @@ struct SchemaEvaluator {
         let hasProperties = keywords.contains(.properties)
         let hasPatterns = keywords.contains(.patternProperties)
         let hasAdditional = keywords.contains(.additionalProperties)
-        if hasProperties && !hasPatterns && !collecting && !local && !hasAdditional
-            && !node.propertyList.isEmpty && node.propertyList.count < o.count {
-            guard let found = propertiesBySchema(node.propertyList, o) else { return false }
+        if hasProperties && !hasPatterns && !collecting && !hasAdditional
+            && node.propertyTable.count > 0 && node.propertyTable.count < o.count {
+            guard let found = propertiesBySchema(node.propertyTable, o, &mine, mark: local) else { return false }
             seen = found
         } else if hasProperties || hasPatterns || hasAdditional {
             var hint = 0
-            var position = -1
             // Members are borrowed from the buffers: `values[i]` of the array copies the JSONValue
             // (an outlined copy plus a retain of its payload, then a destroy), and `keys[i]` a
             // String, which profiles showed per member. Keys and values have the same count.
+            let table = node.propertyTable
             let allValid = o.keys.withUnsafeBufferPointer { keys -> Bool in
             o.values.withUnsafeBufferPointer { values -> Bool in
             precondition(keys.count == values.count)
             for i in values.indices {
                 let key = keys[i]
                 var matched = false
-                if hasProperties, let child = Self.property(node, key, hint: &hint, position: &position) {
+                if hasProperties && table.count > 0 {
+                    let position = Self.propertyPosition(table, key, hint: &hint)
+                    if position >= 0 {
+                        matched = true
+                        if position < 64 { seen |= 1 << UInt64(position) }
+                        if !propertyPasses(table[position].node, values.baseAddress! + i, key: key) {
+                            if !collecting { return false }
+                            valid = false
+                        }
+                    }
+                } else if hasProperties, let child = node.properties[ExactString(key)] {
                     matched = true
-                    if position >= 0 && position < 64 { seen |= 1 << UInt64(position) }
-                    if !collecting && !schema.usesDynamicScope && depth < schema.options.maxEvaluationDepth,
-                       let leaf = Self.leaf(child) {
-                        if !leafPasses(leaf, at: values.baseAddress! + i) { return false }
-                    } else if !member(child, values[i], key: key, "properties", key) {
+                    if !propertyPasses(child, values.baseAddress! + i, key: key) {
                         if !collecting { return false }
                         valid = false
                     }

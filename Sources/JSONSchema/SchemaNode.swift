@@ -44,6 +44,10 @@ final class SchemaNode: @unchecked Sendable {
     @exclusivity(unchecked) var properties: [ExactString: SchemaNode] = [:]
     /// The same, in schema order, for a linear lookup when there are few (faster than hashing).
     @exclusivity(unchecked) var propertyList: [(name: String, node: SchemaNode)] = []
+    /// `propertyList` again, in memory this node owns, filled by `finish`. The evaluator reads its
+    /// entries in place: reading the array (a class field) and copying an entry out of it cost a
+    /// retain and a release each, per member of every object (profiles).
+    @exclusivity(unchecked) private(set) var propertyTable = UnsafeMutableBufferPointer<PropertyEntry>(start: nil, count: 0)
     @exclusivity(unchecked) var patternProperties: [(ECMARegex, String, SchemaNode)] = []
     @exclusivity(unchecked) var additionalProperties: SchemaNode?
     @exclusivity(unchecked) var propertyNames: SchemaNode?
@@ -104,10 +108,19 @@ final class SchemaNode: @unchecked Sendable {
         self.absoluteLocation = absoluteLocation
     }
 
+    deinit {
+        propertyTable.deinitialize()
+        propertyTable.deallocate()
+    }
+
     func finish() {
         patternAutomaton = pattern?.automaton
         patternNeedsMachine = pattern != nil && patternAutomaton == nil
         if properties.count > 16 { propertyList = [] }
+        propertyTable.deinitialize()
+        propertyTable.deallocate()
+        propertyTable = .allocate(capacity: propertyList.count)
+        _ = propertyTable.initialize(from: propertyList.map { PropertyEntry(name: $0.name, node: $0.node) })
         hasValueKeywords = enumValues != nil || constValue != nil
         needsAnnotations = unevaluatedItems != nil || unevaluatedProperties != nil
         allowedStrings = nil
@@ -166,6 +179,12 @@ final class SchemaNode: @unchecked Sendable {
         isLeaf = booleanValue == nil && keywords.isEmpty && !hasObjectKeywords && !hasArrayKeywords
             && !hasInPlaceApplicators && !needsAnnotations
     }
+}
+
+/// A `properties` entry: the member name and its subschema (kept alive by `CompiledSchema.nodes`).
+struct PropertyEntry {
+    let name: String
+    unowned(unsafe) let node: SchemaNode
 }
 
 /// A `$dynamicRef`: its statically resolved target and, when that target carries a matching
