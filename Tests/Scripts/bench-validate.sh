@@ -10,7 +10,11 @@
 # Environment: BENCH_SECONDS (per measurement, default 2), SCRATCH (SwiftPM scratch path,
 # default .build), BENCH_CPU_TIME=1 to time our side by thread CPU time (steadier on a busy machine;
 # the peers always use wall-clock time), BENCH_PER_EXAMPLE=1 to run the peers on each example
-# alone (the peers script prints only the harmonic mean of the files it is given).
+# alone (the peers script prints only the harmonic mean of the files it is given), BENCH_ROUNDS
+# (default 1) to repeat the whole run, ours and the peers alternating; with BENCH_PER_EXAMPLE=1 the
+# end of the output is a table of per-example medians over the rounds and their ratios to
+# jsonschema-rs (Tests/Scripts/bench-validate-summary.py). On this VM one-second rates of the same
+# binary differ by up to a quarter between runs, so a single round decides little per example.
 # Instruction counts instead of times: klagebro-bench-validate --iterations N under callgrind.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -36,6 +40,7 @@ if ((${#types[@]} == 0)); then
     exit 1
 fi
 
+run_round() {
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(uname -m), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for t in "${types[@]}"; do
     files=(Schemas/examples/"$t"/valid/*.json)
@@ -54,3 +59,16 @@ for t in "${types[@]}"; do
         echo "(peers.py not found at ../shared/bench/validate/peers.py)"
     fi
 done
+}
+
+rounds="${BENCH_ROUNDS:-1}"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+for ((round = 1; round <= rounds; round++)); do
+    if ((rounds > 1)); then echo "# round $round of $rounds"; fi
+    run_round
+done | tee "$log"
+if [[ "${BENCH_PER_EXAMPLE:-0}" == "1" && -f "$peers" ]]; then
+    echo
+    python3 "$root/Tests/Scripts/bench-validate-summary.py" "$log"
+fi
