@@ -59,4 +59,34 @@ final class DurabilityTests: XCTestCase {
         let changed: Void? = try? await reopened.store.database.write { db in try db.execute("UPDATE revisjonslogg SET handling = 'x'") }
         XCTAssertNil(changed)
     }
+
+    /// The audit log keeps no index by case (see migration 004): a lookup by case or by organisation
+    /// number still returns exactly that case's newest entries, oldest first, up to the limit.
+    func testAuditLookupsByCaseAndOrganisationAmongInterleavedEntries() async throws {
+        let h = try APITestHarness()
+        let cases = (0..<3).map { _ in Identifiers.newUUID() }
+        var entries: [AuditEntry] = []
+        for round in 0..<5 {
+            for (index, id) in cases.enumerated() {
+                entries.append(AuditEntry(
+                    tidspunkt: Timestamp(millisecondsSinceEpoch: Int64(1_700_000_000_000 + round * 10 + index)), rolle: "nav",
+                    organisasjonsnummer: index == 1 ? H.navFalkenborg : H.navBergenhus, klagesakId: id,
+                    handling: "les-status", correlationId: "r\(round)-c\(index)"))
+            }
+        }
+        try await h.directory.store.appendAudit(entries)
+        let store = h.directory.store
+        let middle = try await store.audit(AuditQuery(klagesakId: cases[1], limit: 3))
+        XCTAssertEqual(middle.map(\.correlationId), ["r2-c1", "r3-c1", "r4-c1"])
+        let all = try await store.audit(AuditQuery(klagesakId: cases[2], limit: 100))
+        XCTAssertEqual(all.map(\.correlationId), (0..<5).map { "r\($0)-c2" })
+        let byUnit = try await store.audit(AuditQuery(organisasjonsnummer: H.navFalkenborg, limit: 100))
+        XCTAssertEqual(Set(byUnit.compactMap(\.klagesakId)), [cases[1]])
+        let both = try await store.audit(AuditQuery(klagesakId: cases[0], organisasjonsnummer: H.navFalkenborg, limit: 100))
+        XCTAssertEqual(both, [])
+        let indexes = try store.database.read { db in
+            try db.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'revisjonslogg'").map { try $0.string(0) }
+        }
+        XCTAssertEqual(indexes, [], "no index on the audit log: each commit appends to one B-tree in time order")
+    }
 }
