@@ -106,13 +106,20 @@ end
 done = common.done
 LUA
 
+# Server CPU (user + system, in clock ticks) from /proc, as the shared harness records it for the peers.
+server_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
 measure() { # scenario conns
-    local out json
+    local out json before after
+    before=$(server_ticks)
     out=$(wrk -t"$THREADS" -c"$2" -d"$DURATION" --timeout 5s -s "$run/$1.lua" "http://127.0.0.1:$port" 2>&1 || true)
+    after=$(server_ticks)
     json=$(sed -n 's/^WRKJSON //p' <<< "$out")
-    [ -n "$json" ] || { echo "wrk failed: $out" >&2; json='{"wrk_failed":true}'; }
+    [ -n "$json" ] || { echo "wrk failed: $out" >&2; json='{"wrk_failed":true,"requests":0}'; }
     jq -c -n --argjson w "$json" --arg scenario "$1" --argjson conns "$2" \
-        '{server:"klagebro", scenario:$scenario, conns:$conns} + $w' | tee -a "$results"
+        --argjson cpu "$(( after - before ))" --argjson hz "$(getconf CLK_TCK)" \
+        '{server:"klagebro", scenario:$scenario, conns:$conns} + $w
+         + {server_cpu_s: ($cpu / $hz), server_cpu_us_per_req: (if $w.requests > 0 then ($cpu / $hz * 1e6 / $w.requests | floor) else null end)}' \
+        | tee -a "$results"
 }
 for c in $CONNS; do measure post_transfer "$c"; done
 for c in $CONNS; do measure get_status "$c"; done
@@ -135,11 +142,12 @@ rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 rows = [r for r in rows if "rps" in r]
 def get(server, scenario, conns):
     return next((r for r in rows if r["server"] == server and r["scenario"] == scenario and r.get("conns") == conns), None)
-print("| server | scenario | conns | req/s | p50 ms | p99 ms | errors |")
-print("|---|---|---:|---:|---:|---:|---:|")
+print("| server | scenario | conns | req/s | p50 ms | p99 ms | errors | server CPU µs/req |")
+print("|---|---|---:|---:|---:|---:|---:|---:|")
 for r in rows:
     errors = sum(r.get(k, 0) for k in ("err_connect", "err_read", "err_write", "err_status", "err_timeout"))
-    print(f"| {r['server']} | {r['scenario']} | {r['conns']} | {r['rps']:,.0f} | {r['lat_p50_ms']:.2f} | {r['lat_p99_ms']:.2f} | {errors} |")
+    cpu = r.get("server_cpu_us_per_req")
+    print(f"| {r['server']} | {r['scenario']} | {r['conns']} | {r['rps']:,.0f} | {r['lat_p50_ms']:.2f} | {r['lat_p99_ms']:.2f} | {errors} | {cpu if cpu is not None else '-'} |")
 for conns in (64, 256):
     for ours, peers, goal in (("post_transfer", "post_cases", 5), ("get_status", "get_status", 2)):
         a, b = get("klagebro", ours, conns), get("hummingbird", peers, conns)
