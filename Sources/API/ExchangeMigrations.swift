@@ -123,7 +123,7 @@ public enum ExchangeMigrations {
         Migration(name: "004-revisjonslogg-uten-sakindeks", sql: """
             -- The audit log is written on every read of personal data, inside the group commit that
             -- precedes the answer. An index by case put one random page per entry into every commit
-            -- (about 50 WAL pages per commit at 12k status reads/s, and checkpoints to match). Without
+            -- (about 50 WAL pages per commit at 10k status reads/s, and checkpoints to match). Without
             -- it each commit appends to the last pages of one B-tree in time order; a lookup by case
             -- scans backwards from the newest entry (an admin's occasional query, not a hot path).
             DROP INDEX revisjonslogg_klagesak;
