@@ -291,45 +291,54 @@ class Load:
         time.sleep(rng.uniform(0.01, 0.05))
         return True
 
-    def submit(self, client, t, rng, resend=False):
-        headers = {"Authorization": "Bearer " + self.tokens["nav", t.nav], "Content-Type": "application/json"}
+    def send_until_answered(self, client, method, path, body, headers, item, what, rng):
+        """Sends until the server answers, retrying lost connections (the server may be down for a
+        restart) unless `retry_or_give_up` gives up. Returns (status, payload, interrupted); status is
+        None when given up. `interrupted` says an earlier attempt lost its connection, so a 200
+        "already stored" may be the answer to a write whose first answer was lost."""
         interrupted = False
         attempt = 0
         while True:
             attempt += 1
-            t.attempts += 1
+            item.attempts += 1
             if attempt > 1:
                 with self.results.lock:
                     self.results.retries += 1
             try:
-                status, payload = client.request("POST", API + "/klagesaker", t.body, headers)
+                status, payload = client.request(method, path, body, headers)
+                return status, payload, interrupted
             except CONNECTION_ERRORS:
                 interrupted = True
-                if self.retry_or_give_up(rng, f"transfer {t.melding_id}"):
-                    continue
-                if t.state == "sending":
-                    with self.results.lock:
-                        t.state = "unknown"
-                return
-            if status not in (200, 201):
-                self.results.fail(f"transfer {t.melding_id}: answered {status}: {payload[:600]!r}")
-                if t.state == "sending":
-                    with self.results.lock:
-                        t.state = "unknown"
-                return
-            receipt = json.loads(payload)
-            self.check_receipt(t, status, receipt)
-            if status == 200 and not interrupted and t.receipt is None:
-                self.results.fail(f"transfer {t.melding_id}: 200 (already stored) on its first send")
-            with self.results.lock:
-                t.answers.append((status, receipt))
-                if resend:
-                    self.results.resends += 1
-                if interrupted and status == 200 and t.receipt is None:
-                    self.results.lost_answers += 1
-                if t.state != "acked":
-                    t.state, t.receipt, t.klagesak_id = "acked", receipt, receipt.get("klagesakId")
+                if not self.retry_or_give_up(rng, what):
+                    return None, None, interrupted
+
+    def submit(self, client, t, rng, resend=False):
+        headers = {"Authorization": "Bearer " + self.tokens["nav", t.nav], "Content-Type": "application/json"}
+        status, payload, interrupted = self.send_until_answered(
+            client, "POST", API + "/klagesaker", t.body, headers, t, f"transfer {t.melding_id}", rng)
+        if status is None:
+            if t.state == "sending":
+                with self.results.lock:
+                    t.state = "unknown"
             return
+        if status not in (200, 201):
+            self.results.fail(f"transfer {t.melding_id}: answered {status}: {payload[:600]!r}")
+            if t.state == "sending":
+                with self.results.lock:
+                    t.state = "unknown"
+            return
+        receipt = json.loads(payload)
+        self.check_receipt(t, status, receipt)
+        if status == 200 and not interrupted and t.receipt is None:
+            self.results.fail(f"transfer {t.melding_id}: 200 (already stored) on its first send")
+        with self.results.lock:
+            t.answers.append((status, receipt))
+            if resend:
+                self.results.resends += 1
+            if interrupted and status == 200 and t.receipt is None:
+                self.results.lost_answers += 1
+            if t.state != "acked":
+                t.state, t.receipt, t.klagesak_id = "acked", receipt, receipt.get("klagesakId")
 
     def check_receipt(self, t, status, r):
         where = f"transfer {t.melding_id}"
@@ -350,40 +359,28 @@ class Load:
     def upload(self, client, t, doc, rng):
         headers = {"Authorization": "Bearer " + self.tokens["nav", t.nav], "Content-Type": doc.mediatype}
         path = f"{API}/klagesaker/{t.klagesak_id}/dokumenter/{doc.dokument_id}"
-        interrupted = False
-        attempt = 0
-        while True:
-            attempt += 1
-            doc.attempts += 1
-            if attempt > 1:
-                with self.results.lock:
-                    self.results.retries += 1
-            try:
-                status, payload = client.request("PUT", path, doc.body, headers)
-            except CONNECTION_ERRORS:
-                interrupted = True
-                if self.retry_or_give_up(rng, f"document {doc.dokument_id}"):
-                    continue
-                with self.results.lock:
-                    doc.state = "unknown"
-                return
-            if status not in (200, 201):
-                self.results.fail(f"document {doc.dokument_id} of {t.klagesak_id}: answered {status}: {payload[:600]!r}")
-                with self.results.lock:
-                    doc.state = "unknown"
-                return
-            receipt = json.loads(payload)
-            listed = receipt.get("dokument") or {}
-            if listed.get("sha512") != doc.sha512 or listed.get("mottatt") is not True:
-                self.results.fail(f"document {doc.dokument_id} of {t.klagesak_id}: receipt {listed}")
-            if status == 200 and not interrupted:
-                self.results.fail(f"document {doc.dokument_id} of {t.klagesak_id}: 200 (already received) on its first upload")
+        status, payload, interrupted = self.send_until_answered(
+            client, "PUT", path, doc.body, headers, doc, f"document {doc.dokument_id}", rng)
+        if status is None:
             with self.results.lock:
-                doc.answers.append((status, receipt))
-                doc.state = "acked"
-                if interrupted and status == 200:
-                    self.results.lost_answers += 1
+                doc.state = "unknown"
             return
+        if status not in (200, 201):
+            self.results.fail(f"document {doc.dokument_id} of {t.klagesak_id}: answered {status}: {payload[:600]!r}")
+            with self.results.lock:
+                doc.state = "unknown"
+            return
+        receipt = json.loads(payload)
+        listed = receipt.get("dokument") or {}
+        if listed.get("sha512") != doc.sha512 or listed.get("mottatt") is not True:
+            self.results.fail(f"document {doc.dokument_id} of {t.klagesak_id}: receipt {listed}")
+        if status == 200 and not interrupted:
+            self.results.fail(f"document {doc.dokument_id} of {t.klagesak_id}: 200 (already received) on its first upload")
+        with self.results.lock:
+            doc.answers.append((status, receipt))
+            doc.state = "acked"
+            if interrupted and status == 200:
+                self.results.lost_answers += 1
 
 
 # ---------------------------------------------------------------------------------------------
