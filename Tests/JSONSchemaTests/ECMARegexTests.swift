@@ -59,4 +59,55 @@ final class ECMARegexTests: XCTestCase {
     func testLongInputDoesNotOverflowTheStack() throws {
         XCTAssertTrue(try matches("^a*$", String(repeating: "a", count: 500_000)))
     }
+
+    /// The automaton (and its fixed-shape form) must give the backtracking machine's answer on
+    /// every input, including the non-ASCII ones it hands back and lengths that only look wrong.
+    func testAutomatonAndFixedShapeAgreeWithTheMachine() throws {
+        let hash = String(repeating: "0123456789abcdef", count: 8)
+        let cases: [(pattern: String, shaped: Bool, samples: [String])] = [
+            (#"^[0-9]{11}$"#, true, ["12345678901", "1234567890", "123456789012", "1234567890a"]),
+            (#"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"#, true,
+             ["3f2b8c1e-9d4a-4c6b-8e7f-1a2b3c4d5e6f", "3f2b8c1e-9d4a-4c6b-8e7f-1a2b3c4d5e6F", "3f2b8c1e9d4a-4c6b-8e7f-1a2b3c4d5e6f0"]),
+            (#"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$"#, true,
+             ["2024-03-01T12:00:00.000Z", "2024-03-01T12:00:00,000Z", "2024-03-01T12:00:00.000"]),
+            (#"^[0-9a-f]{128}$"#, true, [hash, String(hash.dropLast()) + "g", hash + "0", String(hash.dropLast())]),
+            (#"^.{3}$"#, true, ["abc", "æøå", "ab", "a🐲", "abcd", "a\nb"]),
+            (#"^[^x]{2}$"#, true, ["ab", "xa", "é!", "🐲🐲", "abc"]),
+            (#"^(a|ab)$"#, false, ["a", "ab", "abb", ""]),
+            (#"^(ab|cd)$"#, false, ["ab", "cd", "ad", "abcd"]),
+            (#"^1\."#, false, ["1.0", "1", "2.0", "1.x.y"]),
+            (#"^a?b$"#, false, ["b", "ab", "aab", ""]),
+            (#"^[0-9]+$"#, false, ["1", "", "12a", "٣"]),
+        ]
+        // A fixed linear congruential sequence: a failure names an input that comes back on every run.
+        var state: UInt64 = 0x6b6c_6167_6562_726f
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        let alphabet = Array("019afgx-:.TZ bæ🐲")
+        for c in cases {
+            let fast = try ECMARegex(c.pattern)
+            let machine = try ECMARegex(c.pattern, automaton: false)
+            XCTAssertNotNil(fast.automaton, c.pattern)
+            XCTAssertEqual(fast.automaton?.shape != nil, c.shaped, c.pattern)
+            var inputs = c.samples
+            for _ in 0..<400 {
+                let length = Int(next() % 14)
+                inputs.append(String((0..<length).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] }))
+            }
+            // Every sample with one character replaced at each position, to reach the late positions.
+            for sample in c.samples {
+                let chars = Array(sample)
+                for i in chars.indices {
+                    var changed = chars
+                    changed[i] = alphabet[Int(next() % UInt64(alphabet.count))]
+                    inputs.append(String(changed))
+                }
+            }
+            for input in inputs {
+                XCTAssertEqual(fast.matches(input), machine.matches(input), "/\(c.pattern)/ on \(input.debugDescription)")
+            }
+        }
+    }
 }
