@@ -170,31 +170,35 @@ final class RegexDFA: Sendable {
 ///
 /// Why: walking the automaton is one dependent table load per byte (the next row depends on the
 /// last), and for a 128-character hash in a table of 128 rows that load misses the L1 cache; the
-/// profile of a transfer with ten documents spent half its time there. Here every byte is tested
-/// against its position's set independently of the others, so the processor overlaps the tests.
+/// profile of a transfer with ten documents spent half its time there. Here every byte is looked
+/// up in its position's set independently of the others, so the processor overlaps the lookups.
 struct FixedShape: Sendable {
-    /// Consecutive positions with the same set: the bits of the ASCII bytes 0–63 and 64–127.
+    /// Consecutive positions with the same set, which starts at `offset` in `verdicts`.
     struct Run: Sendable {
-        let low: UInt64
-        let high: UInt64
+        let offset: Int
         let count: Int
     }
 
+    /// Per distinct set, 256 entries: 0 for a byte in the set, `miss` for an ASCII byte outside
+    /// it, `undecided` for a byte from 0x80 on (part of a code point the machine must decide).
+    let verdicts: [UInt8]
     let runs: [Run]
     let length: Int
+    static let miss: UInt8 = 1
+    static let undecided: UInt8 = 2
 
     /// Reads the shape off an automaton's table (rows of 256, verdicts as in `RegexDFA`), or nil
     /// when the automaton is not a chain: a state with two successors, a loop, a match that
     /// needs no end (`found`), or a state that may both end and go on.
     init?(table: [UInt16], acceptingAtEnd: [Bool]) {
+        var sets: [[UInt8]] = []
         var runs: [Run] = []
         var length = 0
         var row = 0
         var visited = Set<Int>()
         while true {
             guard visited.insert(row).inserted else { return nil }
-            var low: UInt64 = 0
-            var high: UInt64 = 0
+            var set = [UInt8](repeating: Self.miss, count: 128) + [UInt8](repeating: Self.undecided, count: 128)
             var successor: UInt16?
             for byte in 0..<128 {
                 let next = table[row + byte]
@@ -202,7 +206,7 @@ struct FixedShape: Sendable {
                 if next == RegexDFA.found || next == RegexDFA.nonASCII { return nil }
                 if let s = successor, s != next { return nil }
                 successor = next
-                if byte < 64 { low |= 1 << UInt64(byte) } else { high |= 1 << UInt64(byte - 64) }
+                set[byte] = 0
             }
             let endsHere = acceptingAtEnd[row >> 8]
             guard let next = successor else {
@@ -211,14 +215,17 @@ struct FixedShape: Sendable {
                 break
             }
             if endsHere { return nil }
-            if let last = runs.last, last.low == low, last.high == high {
-                runs[runs.count - 1] = Run(low: low, high: high, count: last.count + 1)
+            let index = sets.firstIndex(of: set) ?? sets.count
+            if index == sets.count { sets.append(set) }
+            if let last = runs.last, last.offset == index * 256 {
+                runs[runs.count - 1] = Run(offset: last.offset, count: last.count + 1)
             } else {
-                runs.append(Run(low: low, high: high, count: 1))
+                runs.append(Run(offset: index * 256, count: 1))
             }
             length += 1
             row = Int(next)
         }
+        verdicts = sets.flatMap { $0 }
         self.runs = runs
         self.length = length
     }
@@ -230,22 +237,20 @@ struct FixedShape: Sendable {
             for byte in input where byte >= 0x80 { return nil }
             return false
         }
-        // No branch per byte: the misses and the high bits are gathered and looked at once.
-        var i = 0
-        var missed: UInt64 = 0
-        var highBits: UInt8 = 0
-        for run in runs {
-            let end = i + run.count
-            while i < end {
-                let byte = input[i]
-                highBits |= byte
-                let word = byte & 64 == 0 ? run.low : run.high
-                missed |= ~(word >> UInt64(byte & 63)) & 1
-                i &+= 1
+        // No branch per byte: the verdicts are gathered and looked at once.
+        var gathered: UInt8 = 0
+        verdicts.withUnsafeBufferPointer { table in
+            var i = 0
+            for run in runs {
+                let set = table.baseAddress! + run.offset
+                let end = i + run.count
+                while i < end {
+                    gathered |= set[Int(input[i])]
+                    i &+= 1
+                }
             }
         }
-        if highBits >= 0x80 { return nil }
-        return missed == 0
+        if gathered & Self.undecided != 0 { return nil }
+        return gathered == 0
     }
 }
-
