@@ -211,7 +211,7 @@ final class SchemaCompiler {
             guard let target = locate(absolute) else {
                 throw SchemaError(location: node.absoluteLocation, message: "unresolvable $ref \"\(ref)\" (\(absolute))")
             }
-            node.ref = try compile(target)
+            node.ref = .passUnretained(try compile(target))
         }
         if case .string(let ref)? = o["$dynamicRef"] {
             let absolute = URIReference.resolve(ref, against: base)

@@ -160,21 +160,21 @@ struct SchemaEvaluator {
 
     /// A schema that is only a `$ref` needs no evaluation of its own: in the fast mode, go
     /// straight to the target (a bounded number of hops, so a `$ref` cycle still ends below).
-    /// Kept apart from `evaluateKeywords` so that its node stays a borrowed parameter: a local
-    /// `var node` there cost a retain and a release per visit.
+    /// Kept apart from `evaluateKeywords` so that its node stays a borrowed parameter; the hops
+    /// go through `Unmanaged` references, which a local `var node: SchemaNode` would retain.
     @inline(never)
     private mutating func evaluateReferenced(_ start: SchemaNode, _ value: JSONValue, _ ann: inout Annotations,
                                              track: Bool) -> Bool {
-        var node = start
+        var node = Unmanaged.passUnretained(start)
         var hops = 0
-        while node.isPureReference, hops < 16, let target = node.ref {
+        while hops < 16, let target = node._withUnsafeGuaranteedRef({ $0.isPureReference ? $0.ref : nil }) {
             node = target
             hops += 1
         }
-        return evaluateKeywords(node, value, &ann, track: track)
+        return node._withUnsafeGuaranteedRef { evaluateKeywords($0, value, &ann, track: track) }
     }
 
-    private mutating func evaluateKeywords(_ node: SchemaNode, _ value: JSONValue, _ ann: inout Annotations,
+    private mutating func evaluateKeywords(_ node: SchemaNode, _ value: borrowing JSONValue, _ ann: inout Annotations,
                                            track: Bool) -> Bool {
         if node.isLeaf && !collecting && !schema.usesDynamicScope {
             // The same depth limit as below, without the bookkeeping: a leaf evaluates nothing deeper.
@@ -230,18 +230,19 @@ struct SchemaEvaluator {
             }
         }
 
-        // Test the node's flags before binding a payload: binding copies (retains) it.
-        if node.hasNumberKeywords, case .number(let n) = value {
+        // A `switch` on the borrowed value borrows the payload; an `if case` binding copied it
+        // (a retain and a release per node visited, in profiles).
+        switch value {
+        case .number(let n) where node.hasNumberKeywords:
             if !checkNumber(node, n) { if !collecting { return false }; valid = false }
-        }
-        if node.hasStringKeywords, case .string(let s) = value {
+        case .string(let s) where node.hasStringKeywords:
             if !checkString(node, s) { if !collecting { return false }; valid = false }
-        }
-        if node.hasArrayKeywords, case .array(let a) = value {
+        case .array(let a) where node.hasArrayKeywords:
             if !checkArray(node, a, &mine, local) { if !collecting { return false }; valid = false }
-        }
-        if node.hasObjectKeywords, case .object(let o) = value {
+        case .object(let o) where node.hasObjectKeywords:
             if !checkObject(node, o, &mine, local) { if !collecting { return false }; valid = false }
+        default:
+            break
         }
 
         if node.hasInPlaceApplicators {
@@ -250,7 +251,7 @@ struct SchemaEvaluator {
 
         // Only `unevaluated*` nodes read these (and pay for the optional references).
         if node.needsAnnotations {
-            if let unevaluated = node.unevaluatedProperties, case .object(let o) = value {
+            if let unevaluated = node.unevaluatedProperties, case .object(let o) = copy value {
                 let keys = o.keys
                 let values = o.values
                 for i in 0..<keys.count where !mine.isPropertyEvaluated(i) {
@@ -261,7 +262,7 @@ struct SchemaEvaluator {
                     if local { mine.markProperty(i, count: keys.count) }
                 }
             }
-            if let unevaluated = node.unevaluatedItems, case .array(let a) = value {
+            if let unevaluated = node.unevaluatedItems, case .array(let a) = copy value {
                 for i in 0..<a.count where !mine.isItemEvaluated(i) {
                     if !item(unevaluated, a[i], index: i, "unevaluatedItems", nil) {
                         if !collecting { return false }
@@ -505,7 +506,9 @@ struct SchemaEvaluator {
     private mutating func propertyPasses(_ child: SchemaNode, _ value: UnsafePointer<JSONValue>, key: String) -> Bool {
         if !collecting && !schema.usesDynamicScope && depth < schema.options.maxEvaluationDepth {
             if child.isLeaf { return leafPasses(child, at: value) }
-            if child.isPureReference, let target = child.ref, target.isLeaf { return leafPasses(target, at: value) }
+            if child.isPureReference, let target = child.ref, target._withUnsafeGuaranteedRef({ $0.isLeaf }) {
+                return target._withUnsafeGuaranteedRef { leafPasses($0, at: value) }
+            }
         }
         return member(child, value.pointee, key: key, "properties", key)
     }
@@ -527,7 +530,8 @@ struct SchemaEvaluator {
                 if p < 64 { seen |= 1 << UInt64(p) }
                 if mark { mine.markProperty(i, count: values.count) }
                 var none = Annotations()
-                if !evaluate(table[p].node, values[i], &none, track: false) { return false }
+                let passes = table[p].node._withUnsafeGuaranteedRef { evaluate($0, values[i], &none, track: false) }
+                if !passes { return false }
             }
             return true
         }
@@ -606,7 +610,10 @@ struct SchemaEvaluator {
                     if position >= 0 {
                         matched = true
                         if position < 64 { seen |= 1 << UInt64(position) }
-                        if !propertyPasses(table[position].node, values.baseAddress! + i, key: key) {
+                        let passes = table[position].node._withUnsafeGuaranteedRef {
+                            propertyPasses($0, values.baseAddress! + i, key: key)
+                        }
+                        if !passes {
                             if !collecting { return false }
                             valid = false
                         }
@@ -657,7 +664,7 @@ struct SchemaEvaluator {
         var valid = true
         let keywords = node.keywords
         if keywords.contains(.ref), let target = node.ref {
-            if !inPlace(target, value, &mine, local, "$ref") {
+            if !target._withUnsafeGuaranteedRef({ inPlace($0, value, &mine, local, "$ref") }) {
                 if !collecting { return false }
                 valid = false
             }

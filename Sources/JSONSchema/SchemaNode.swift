@@ -3,7 +3,7 @@
 /// Nodes are built by `SchemaCompiler` and never change afterwards; that is what makes the
 /// `@unchecked Sendable` and the unchecked exclusivity of their fields sound (the fields are
 /// `var` only because reference cycles are closed after creation; reading them is the hot path). Tree edges (subschemas) are strong references; `$ref`,
-/// `$dynamicRef` and dynamic-anchor edges are unowned, because they may form cycles. The owning
+/// `$dynamicRef` and dynamic-anchor edges are unowned or `Unmanaged`, because they may form cycles. The owning
 /// `CompiledSchema` keeps every node alive in `nodes`.
 final class SchemaNode: @unchecked Sendable {
     /// Absolute URI of this schema object, with a JSON Pointer fragment.
@@ -62,7 +62,8 @@ final class SchemaNode: @unchecked Sendable {
     @exclusivity(unchecked) var ifSchema: SchemaNode?
     @exclusivity(unchecked) var thenSchema: SchemaNode?
     @exclusivity(unchecked) var elseSchema: SchemaNode?
-    @exclusivity(unchecked) unowned(unsafe) var ref: SchemaNode?
+    /// The `$ref` target, borrowed by the evaluator without a retain (see `PropertyEntry`).
+    @exclusivity(unchecked) var ref: Unmanaged<SchemaNode>?
     @exclusivity(unchecked) var dynamicRef: DynamicReference?
 
     // Unevaluated vocabulary.
@@ -120,7 +121,7 @@ final class SchemaNode: @unchecked Sendable {
         propertyTable.deinitialize()
         propertyTable.deallocate()
         propertyTable = .allocate(capacity: propertyList.count)
-        _ = propertyTable.initialize(from: propertyList.map { PropertyEntry(name: $0.name, node: $0.node) })
+        _ = propertyTable.initialize(from: propertyList.map { PropertyEntry(name: $0.name, node: .passUnretained($0.node)) })
         hasValueKeywords = enumValues != nil || constValue != nil
         needsAnnotations = unevaluatedItems != nil || unevaluatedProperties != nil
         allowedStrings = nil
@@ -182,9 +183,13 @@ final class SchemaNode: @unchecked Sendable {
 }
 
 /// A `properties` entry: the member name and its subschema (kept alive by `CompiledSchema.nodes`).
+///
+/// The subschema is `Unmanaged` so the evaluator can borrow it (`_withUnsafeGuaranteedRef`):
+/// an `unowned(unsafe)` field still costs a retain and a release when it is passed on, once per
+/// member of every object (profiles).
 struct PropertyEntry {
     let name: String
-    unowned(unsafe) let node: SchemaNode
+    let node: Unmanaged<SchemaNode>
 }
 
 /// A `$dynamicRef`: its statically resolved target and, when that target carries a matching
