@@ -78,7 +78,8 @@ final class RegexDFA: Sendable {
             table.append(contentsOf: repeatElement(Self.nonASCII, count: 128))
         }
         self.transitions = table
-        initialVerdict = accepting[0] ? true : (seed.isEmpty ? false : nil)
+        let verdict: Bool? = accepting[0] ? true : (seed.isEmpty ? false : nil)
+        initialVerdict = verdict
         let endsAt = states.map { state in
             state.contains { pc in
                 guard case .assertEnd = code[pc] else { return false }
@@ -86,7 +87,8 @@ final class RegexDFA: Sendable {
             }
         }
         acceptingAtEnd = endsAt
-        shape = accepting[0] || seed.isEmpty ? nil : FixedShape(table: table, acceptingAtEnd: endsAt)
+        // A pattern decided before reading anything has no positions to test.
+        shape = verdict == nil ? FixedShape(table: table, acceptingAtEnd: endsAt) : nil
     }
 
     /// True or false when decided; nil when the input holds a non-ASCII byte.
