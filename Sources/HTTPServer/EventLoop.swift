@@ -1,5 +1,6 @@
 import Dispatch
 import HTTPCore
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,7 +13,7 @@ import Glibc
 /// response is incomplete. That is what keeps an idle keep-alive connection cheap.
 final class EventLoop: @unchecked Sendable {
     // Invariant: every mutable property is touched only on `queue`.
-    let queue: DispatchQueue
+    private let queue: DispatchQueue
     let poller: Poller
     let receiveBuffer: UnsafeMutableRawBufferPointer
     var output: [UInt8] = []
@@ -20,6 +21,8 @@ final class EventLoop: @unchecked Sendable {
     private var sweepTimer: DispatchSourceTimer?
     private var dateSecond = -1
     private var dateBytes: [UInt8] = []
+    /// Blocks posted with `execute` that have not started yet.
+    private let postedWork = Atomic<Int>(0)
 
     private static let identityKey = DispatchSpecificKey<ObjectIdentifier>()
 
@@ -33,6 +36,22 @@ final class EventLoop: @unchecked Sendable {
 
     deinit {
         receiveBuffer.deallocate()
+    }
+
+    /// Runs `work` on the loop's queue. Everything posted to a loop goes through here, so that the
+    /// poller, which keeps the queue while sockets stay ready, knows to hand it back.
+    func execute(_ work: @escaping @Sendable () -> Void) {
+        postedWork.add(1, ordering: .relaxed)
+        queue.async { [self] in
+            postedWork.subtract(1, ordering: .relaxed)
+            work()
+        }
+    }
+
+    /// Starts the poller and the deadline sweep; call on the loop's queue.
+    func start(sweepingEvery interval: DispatchTimeInterval) {
+        poller.start(handingBackWhen: { [unowned self] in postedWork.load(ordering: .relaxed) > 0 })
+        startSweeping(every: interval)
     }
 
     /// True when the caller runs on this loop's queue.
@@ -60,7 +79,7 @@ final class EventLoop: @unchecked Sendable {
 
     /// Checks every connection's deadline on a coarse timer instead of one timer per connection:
     /// ten thousand idle connections then cost one wake-up, not ten thousand timers.
-    func startSweeping(every interval: DispatchTimeInterval) {
+    private func startSweeping(every interval: DispatchTimeInterval) {
         let timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(50))
         timer.setEventHandler { [unowned self] in

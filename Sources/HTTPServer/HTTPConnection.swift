@@ -312,7 +312,7 @@ final class HTTPConnection: @unchecked Sendable {
             if loop.isCurrent {
                 deliver(response, serial: serial)
             } else {
-                loop.queue.async { self.deliver(response, serial: serial) }
+                loop.execute { self.deliver(response, serial: serial) }
             }
         }
         core.handler.handle(request, responder: responder)
@@ -496,7 +496,7 @@ final class HTTPConnection: @unchecked Sendable {
         phase = keepAliveAfterStream && !closeAfterResponse ? .awaitingHead : .finishing
         if phase == .awaitingHead {
             // Continue with pipelined requests once this response is out.
-            loop.queue.async { [self] in
+            loop.execute { [self] in
                 if phase == .awaitingHead && pendingOffset >= pending.count { resumeAfterResponse() }
             }
         }

@@ -48,10 +48,7 @@ public final class HTTPServer: Sendable {
     /// Starts accepting connections. Returns at once.
     public func start() {
         for loop in loops {
-            loop.queue.async {
-                loop.poller.start()
-                loop.startSweeping(every: .milliseconds(250))
-            }
+            loop.execute { loop.start(sweepingEvery: .milliseconds(250)) }
         }
         let source = DispatchSource.makeReadSource(fileDescriptor: socket.fd, queue: acceptQueue)
         source.setEventHandler { [self] in acceptPending() }
@@ -91,7 +88,7 @@ public final class HTTPServer: Sendable {
                 return loops[state.nextLoop]
             }
             let core = self.core
-            loop.queue.async {
+            loop.execute {
                 do {
                     try HTTPConnection(fd: fd, remoteAddress: address, id: id, loop: loop, core: core).start()
                 } catch {
@@ -146,18 +143,18 @@ public final class HTTPServer: Sendable {
         } else {
             close(fd)
         }
-        for loop in loops { loop.queue.async { loop.drainConnections() } }
+        for loop in loops { loop.execute { loop.drainConnections() } }
         waitForConnections(until: deadline, completion: completion)
     }
 
     private func waitForConnections(until deadline: DispatchTime, completion: @escaping @Sendable () -> Void) {
         if openConnections == 0 {
-            for loop in loops { loop.queue.async { loop.stopSweeping() } }
+            for loop in loops { loop.execute { loop.stopSweeping() } }
             completion()
             return
         }
         if DispatchTime.now() >= deadline {
-            for loop in loops { loop.queue.async { loop.closeAllConnections() } }
+            for loop in loops { loop.execute { loop.closeAllConnections() } }
         }
         acceptQueue.asyncAfter(deadline: .now() + .milliseconds(20)) { [self] in
             waitForConnections(until: deadline, completion: completion)

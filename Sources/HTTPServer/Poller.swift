@@ -12,6 +12,12 @@ import Glibc
 /// request; measured here, it left the server waiting on wake-ups with half a core idle. One
 /// source per loop pays that once per batch of ready sockets, and the sockets themselves stay
 /// registered level-triggered, so nothing is re-armed per event.
+///
+/// Under load the hand-off is still the dearest part of a batch (a wake-up of the manager thread
+/// and of a worker, an eventfd write and read, an epoll_ctl; with it the loops left a tenth of
+/// the machine idle), so once woken the poller keeps taking ready sockets itself while there are
+/// any, and gives the queue back when none are ready, when other work has been posted to the
+/// loop, or after `stayLimit`.
 final class Poller: @unchecked Sendable {
     // Invariant: `handlers` and `events` are touched only on `queue` (the loop's queue).
     typealias Handler = (_ readable: Bool, _ writable: Bool) -> Void
@@ -19,9 +25,13 @@ final class Poller: @unchecked Sendable {
     private let epollFD: Int32
     private let queue: DispatchQueue
     private var source: DispatchSourceRead?
+    private var workIsWaiting: () -> Bool = { true }
     private var handlers: [Int32: Handler] = [:]
     private let events: UnsafeMutablePointer<epoll_event>
     private let capacity = 256
+    /// The longest the poller keeps the queue to itself: it bounds how late the loop's timers
+    /// (the deadline sweep) run under sustained load.
+    private let stayLimit: UInt64 = 10_000_000
 
     init(queue: DispatchQueue) throws(SocketError) {
         let fd = epoll_create1(Int32(EPOLL_CLOEXEC))
@@ -35,7 +45,10 @@ final class Poller: @unchecked Sendable {
         events.deallocate()
     }
 
-    func start() {
+    /// Starts watching; `workIsWaiting` tells whether work posted to the loop is waiting, in which
+    /// case the poller hands the queue back after the batch in hand.
+    func start(handingBackWhen workIsWaiting: @escaping () -> Bool) {
+        self.workIsWaiting = workIsWaiting
         let source = DispatchSource.makeReadSource(fileDescriptor: epollFD, queue: queue)
         source.setEventHandler { [unowned self] in dispatchReadyEvents() }
         source.resume()
@@ -73,10 +86,11 @@ final class Poller: @unchecked Sendable {
         return mask
     }
 
-    /// Takes every ready socket and calls its handler. A few rounds without waiting pick up what
-    /// became ready meanwhile, before going back to Dispatch.
+    /// Takes every ready socket and calls its handler, and again while more have become ready
+    /// meanwhile (see the type's comment for when it stops).
     private func dispatchReadyEvents() {
-        for _ in 0..<4 {
+        let stayUntil = DispatchTime.now().uptimeNanoseconds + stayLimit
+        while true {
             let count = epoll_wait(epollFD, events, Int32(capacity), 0)
             guard count > 0 else { return }
             for index in 0..<Int(count) {
@@ -90,7 +104,11 @@ final class Poller: @unchecked Sendable {
                 let writable = failed || flags & EPOLLOUT.rawValue != 0
                 handler(readable, writable)
             }
-            if Int(count) < capacity { return }
+            if workIsWaiting() || DispatchTime.now().uptimeNanoseconds >= stayUntil { return }
+            // Offer the core to other runnable threads before the next round. A loop that never
+            // blocks keeps its core for a whole scheduler slice, and requests on the other loop
+            // wait behind it: without this, p99 at 64 connections went from 3.1 to 7.3 ms.
+            sched_yield()
         }
     }
 }
