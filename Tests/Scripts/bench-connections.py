@@ -72,8 +72,9 @@ def wrk(port, seconds, conns=64):
     def ms(text):
         value = float(re.match(r"[\d.]+", text).group(0))
         return value / 1000 if text.endswith("us") else value * 1000 if text.endswith("s") and not text.endswith("ms") else value
-    p50 = re.search(r"50%\s+(\S+)", out)
-    p99 = re.search(r"99%\s+(\S+)", out)
+    # Anchored to the start of a line: "90.50%" in the thread statistics also ends in "50%".
+    p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M)
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {
         "rps": grab(r"Requests/sec:\s+([\d.]+)"),
