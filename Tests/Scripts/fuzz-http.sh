@@ -15,8 +15,10 @@ corpus=$out/corpus-http
 artifacts=$out/artifacts-http
 mkdir -p "$out" "$corpus" "$artifacts"
 
-swiftc -sanitize=fuzzer,address -parse-as-library -O -wmo -g -module-name HTTPParserFuzz \
-    Sources/HTTPCore/*.swift Tests/Fuzz/HTTPParserFuzz.swift -o "$out/fuzz-http" 2> "$out/fuzz-http-build.log" || {
+# Built from inside $out: with -wmo -g, swiftc leaves module files in its working directory.
+repo=$(pwd)
+(cd "$out" && swiftc -sanitize=fuzzer,address -parse-as-library -O -wmo -g -module-name HTTPParserFuzz \
+    "$repo"/Sources/HTTPCore/*.swift "$repo/Tests/Fuzz/HTTPParserFuzz.swift" -o fuzz-http) 2> "$out/fuzz-http-build.log" || {
     cat "$out/fuzz-http-build.log" >&2
     exit 1
 }
