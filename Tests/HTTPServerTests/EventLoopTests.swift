@@ -75,7 +75,7 @@ private final class PipelineFlood: Sendable {
         fd = client.fd
         self.client = Locked(client)
         let burst = Array((0..<32).map { _ in request }.joined())
-        let (fd, answerSize, stop, writerDone) = (fd, answerSize, stop, writerDone)
+        let (fd, sender, answerSize, stop, writerDone) = (fd, self.client, answerSize, stop, writerDone)
         let (sentRequests, received, failure) = (sentRequests, received, failure)
         done.enter()
         Thread { [done] in
@@ -90,12 +90,12 @@ private final class PipelineFlood: Sendable {
                     usleep(200)
                     continue
                 }
-                var offset = 0
-                while offset < burst.count {
-                    var ready = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                    guard poll(&ready, 1, 100) >= 0 else { failure.withLock { $0 = "poll: \(errno)" }; return }
-                    let count = burst[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                    if count > 0 { offset += count } else if errno != EAGAIN { failure.withLock { $0 = "send: \(errno)" }; return }
+                do {
+                    // The reader only reads the descriptor; the client's own send waits while the socket is full.
+                    try sender.withLock { try $0?.send(burst) }
+                } catch {
+                    failure.withLock { $0 = "send: \(error)" }
+                    return
                 }
                 sentRequests.withLock { $0 += 32 }
             }
